@@ -1,0 +1,22 @@
+{
+    'name': "Payment Provider: Click",
+    'version': '18.0.1.0.0',
+    'category': 'Accounting/Payment Providers',
+    'sequence': 350,
+    'summary': "Accept Click (click.uz) payments in Uzbek so'm on the website, portal and invoices.",
+    'description': " ",  # Non-empty string to avoid loading the README file.
+    'depends': ['payment', 'account_payment'],
+    'external_dependencies': {'python': ['requests']},
+    'data': [
+        'views/payment_click_templates.xml',
+        'views/payment_provider_views.xml',
+        'views/payment_transaction_views.xml',
+        'views/emulator_templates.xml',
+
+        'data/payment_method_data.xml',
+        'data/payment_provider_data.xml',  # Depends on views/payment_click_templates.xml
+    ],
+    'post_init_hook': 'post_init_hook',
+    'uninstall_hook': 'uninstall_hook',
+    'license': 'LGPL-3',
+}

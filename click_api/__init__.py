@@ -1,0 +1,1 @@
+"""Click's wire protocol in plain Python: no Odoo import anywhere in this package."""

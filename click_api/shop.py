@@ -1,0 +1,210 @@
+"""SHOP API Prepare/Complete (SPEC §2): read Click's form, decide the answer, build the JSON.
+
+The Odoo layer feeds plain values in and applies the returned effect; every Click rule about
+which code answers which request lives here.
+"""
+import enum
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .amounts import amounts_match, parse_amount
+from .signing import COMPLETE, PREPARE
+
+
+class ShopError(enum.IntEnum):
+    """The merchant's answer codes (SPEC §2.10)."""
+    SUCCESS = 0
+    SIGN_CHECK_FAILED = -1
+    INCORRECT_AMOUNT = -2
+    ACTION_NOT_FOUND = -3
+    ALREADY_PAID = -4
+    USER_DOES_NOT_EXIST = -5
+    TRANSACTION_DOES_NOT_EXIST = -6
+    FAILED_TO_UPDATE = -7
+    BAD_REQUEST = -8
+    TRANSACTION_CANCELLED = -9
+
+
+# Verbatim from Click's documentation.
+ERROR_NOTES = {
+    ShopError.SUCCESS: 'Success',
+    ShopError.SIGN_CHECK_FAILED: 'SIGN CHECK FAILED!',
+    ShopError.INCORRECT_AMOUNT: 'Incorrect parameter amount',
+    ShopError.ACTION_NOT_FOUND: 'Action not found',
+    ShopError.ALREADY_PAID: 'Already paid',
+    ShopError.USER_DOES_NOT_EXIST: 'User does not exist',
+    ShopError.TRANSACTION_DOES_NOT_EXIST: 'Transaction does not exist',
+    ShopError.FAILED_TO_UPDATE: 'Failed to update user',
+    ShopError.BAD_REQUEST: 'Error in request from click',
+    ShopError.TRANSACTION_CANCELLED: 'Transaction cancelled',
+}
+
+PREPARE_FIELDS = (
+    'click_trans_id', 'service_id', 'click_paydoc_id', 'merchant_trans_id', 'amount', 'action',
+    'error', 'error_note', 'sign_time', 'sign_string',
+)
+COMPLETE_FIELDS = PREPARE_FIELDS + ('merchant_prepare_id',)
+
+MAX_BIGINT = 2 ** 63 - 1
+MAX_FIELD_LENGTH = 1000
+_ID_PATTERN = re.compile(r'\d{1,19}')
+_ERROR_PATTERN = re.compile(r'-?\d{1,10}')
+
+
+class ShopRejection(Exception):
+    """A request that gets an error code before any record is looked at."""
+
+    def __init__(self, code, reason):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ShopRequest:
+    """A well-formed, correctly signed Prepare or Complete."""
+    action: str
+    click_trans_id: int
+    service_id: int
+    click_paydoc_id: int
+    merchant_trans_id: str
+    merchant_prepare_id: int | None
+    amount: Decimal
+    error: int
+    error_note: str
+    sign_time: str
+
+
+class TxStatus(enum.Enum):
+    """Where the merchant's record stands in Click's eyes (columns of SPEC §2.12)."""
+    NEW = 'new'
+    PREPARED = 'prepared'
+    PAID = 'paid'
+    CANCELLED = 'cancelled'
+
+
+class Effect(enum.Enum):
+    """What the merchant must do to its record before answering."""
+    NONE = 'none'
+    PREPARE = 'prepare'
+    CONFIRM = 'confirm'
+    CANCEL = 'cancel'
+
+
+@dataclass(frozen=True)
+class Decision:
+    code: ShopError
+    effect: Effect = Effect.NONE
+
+
+def collect_fields(pairs):
+    """Keep the protocol fields of a posted form, as the raw strings Click signed.
+
+    :param pairs: every ``(name, value)`` of the form, repeated names included
+    :return: a dict with exactly the mandatory fields of the request's action
+    :raise ShopRejection: -8 when a field is missing, repeated, too long or holds a NUL
+    """
+    fields, repeated = {}, set()
+    for name, value in pairs:
+        if name in COMPLETE_FIELDS:
+            if name in fields:
+                repeated.add(name)
+            fields[name] = value
+    if repeated:
+        raise ShopRejection(ShopError.BAD_REQUEST, f"repeated field(s): {', '.join(sorted(repeated))}")
+    required = COMPLETE_FIELDS if fields.get('action') == COMPLETE else PREPARE_FIELDS
+    missing = [name for name in required if name not in fields]
+    if missing:
+        raise ShopRejection(ShopError.BAD_REQUEST, f"missing field(s): {', '.join(missing)}")
+    for name in required:
+        if len(fields[name]) > MAX_FIELD_LENGTH or '\x00' in fields[name]:
+            raise ShopRejection(ShopError.BAD_REQUEST, f"unreadable value in field {name}")
+    return {name: fields[name] for name in required}
+
+
+def read_id(text):
+    """Return the positive 64-bit integer written in ``text``, or None."""
+    if not _ID_PATTERN.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_BIGINT else None
+
+
+def parse_request(fields):
+    """Type the fields of a request whose signature has been checked.
+
+    :raise ShopRejection: -3 for an unknown action, -8 for a value that is not of its type
+    """
+    action = fields['action']
+    if action not in (PREPARE, COMPLETE):
+        raise ShopRejection(ShopError.ACTION_NOT_FOUND, f"unknown action {action!r}")
+    ids = {name: read_id(fields[name]) for name in ('click_trans_id', 'service_id', 'click_paydoc_id')}
+    bad = [name for name, value in ids.items() if value is None]
+    amount = parse_amount(fields['amount'])
+    if amount is None:
+        bad.append('amount')
+    if not _ERROR_PATTERN.fullmatch(fields['error']):
+        bad.append('error')
+    prepare_id = None
+    if action == COMPLETE:
+        if _ID_PATTERN.fullmatch(fields['merchant_prepare_id']):
+            prepare_id = int(fields['merchant_prepare_id'])
+        else:
+            bad.append('merchant_prepare_id')
+    if bad:
+        raise ShopRejection(ShopError.BAD_REQUEST, f"malformed field(s): {', '.join(bad)}")
+    return ShopRequest(
+        action=action,
+        merchant_trans_id=fields['merchant_trans_id'],
+        merchant_prepare_id=prepare_id,
+        amount=amount,
+        error=int(fields['error']),
+        error_note=fields['error_note'],
+        sign_time=fields['sign_time'],
+        **ids,
+    )
+
+
+def decide(request, status, prepare_id, expected_amount):
+    """Apply SPEC §2.12 steps 6 to 11 to a request for an existing record.
+
+    :param ShopRequest request: the request
+    :param TxStatus status: the record's status
+    :param int prepare_id: the ``merchant_prepare_id`` this record answers with
+    :param expected_amount: the amount due, in so'm
+    """
+    if request.action == COMPLETE and (
+        status is TxStatus.NEW or request.merchant_prepare_id != prepare_id
+    ):
+        return Decision(ShopError.TRANSACTION_DOES_NOT_EXIST)
+    if status is TxStatus.PAID:
+        return Decision(ShopError.ALREADY_PAID)
+    if status is TxStatus.CANCELLED:
+        return Decision(ShopError.TRANSACTION_CANCELLED)
+    if request.error < 0:
+        effect = Effect.CANCEL if request.action == COMPLETE else Effect.NONE
+        return Decision(ShopError.TRANSACTION_CANCELLED, effect)
+    if not amounts_match(request.amount, expected_amount):
+        return Decision(ShopError.INCORRECT_AMOUNT)
+    return Decision(ShopError.SUCCESS, Effect.PREPARE if request.action == PREPARE else Effect.CONFIRM)
+
+
+def build_answer(code, fields, merchant_billing_id=None):
+    """Build the JSON object answering a request.
+
+    Echoes ``click_trans_id`` and ``merchant_trans_id`` when they were readable; a success also
+    carries ``merchant_prepare_id`` (Prepare) or ``merchant_confirm_id`` (Complete).
+    """
+    answer = {}
+    click_trans_id = read_id(fields.get('click_trans_id') or '')
+    if click_trans_id is not None:
+        answer['click_trans_id'] = click_trans_id
+    if isinstance(fields.get('merchant_trans_id'), str):
+        answer['merchant_trans_id'] = fields['merchant_trans_id']
+    if code == ShopError.SUCCESS:
+        key = 'merchant_prepare_id' if fields['action'] == PREPARE else 'merchant_confirm_id'
+        answer[key] = merchant_billing_id
+    answer['error'] = int(code)
+    answer['error_note'] = ERROR_NOTES[code]
+    return answer

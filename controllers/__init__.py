@@ -1,0 +1,2 @@
+from . import emulator
+from . import main

@@ -1,0 +1,36 @@
+import logging
+
+from odoo import http
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
+
+
+class ClickController(http.Controller):
+    _prepare_url = '/payment/click/prepare'
+    _complete_url = '/payment/click/complete'
+    _return_url = '/payment/click/return'
+
+    @http.route(
+        [_prepare_url, _complete_url], type='http', auth='public', methods=['GET', 'POST'],
+        csrf=False, save_session=False,
+    )
+    def click_shop_callback(self, **_kwargs):
+        """Answer Click's Prepare and Complete calls, always with JSON and HTTP 200.
+
+        Both URLs dispatch on the posted ``action``, as Click allows one URL for both. Anything
+        but a form POST is answered like a request with missing fields: -8.
+        """
+        httprequest = request.httprequest
+        pairs = list(httprequest.form.items(multi=True)) if httprequest.method == 'POST' else []
+        if not pairs:
+            _logger.warning(
+                "Click callback without form fields: %s %s", httprequest.method, httprequest.mimetype
+            )
+        answer = request.env['payment.transaction'].sudo()._click_handle_shop_request(pairs)
+        return request.make_json_response(answer)
+
+    @http.route(_return_url, type='http', auth='public', methods=['GET'])
+    def click_return_from_checkout(self, **_kwargs):
+        """Land the customer on the status page; only Complete decides the payment's state."""
+        return request.redirect('/payment/status')
