@@ -149,7 +149,7 @@ class PaymentTransaction(models.Model):
             "SELECT id FROM payment_transaction WHERE reference = %s AND provider_id IN %s "
             "FOR NO KEY UPDATE",
             reference, tuple(providers.ids),
-        ))
+        ), log_exceptions=False)  # a serialization failure here is expected and replayed
         tx = self.browse([row[0] for row in self.env.cr.fetchall()])
         if not tx:
             raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, "no transaction has this reference")
@@ -202,10 +202,12 @@ class PaymentTransaction(models.Model):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                self.write({
+                click_ids = {
                     'click_trans_id': str(request_.click_trans_id),
                     'provider_reference': str(request_.click_paydoc_id),
-                })
+                }
+                if any(self[name] != value for name, value in click_ids.items()):
+                    self.write(click_ids)
                 if effect is Effect.CONFIRM:
                     self._set_done()
                     # Create and reconcile the payment soon, even if the customer never comes back.

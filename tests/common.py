@@ -1,0 +1,55 @@
+from odoo.addons.payment.tests.http_common import PaymentHttpCommon
+from odoo.addons.payment_click.click_api.emulator import ShopClient
+from odoo.addons.payment_click.controllers.main import ClickController
+
+SECRET_KEY = 'TEST_SECRET'
+CREDENTIALS = {
+    'click_merchant_id': '4600',
+    'click_service_id': '12345',
+    'click_merchant_user_id': '4321',
+    'click_secret_key': SECRET_KEY,
+}
+
+
+class ClickCommon(PaymentHttpCommon):
+    """A Click provider in test mode, UZS, and a Click client aimed at the real routes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.currency = cls._prepare_currency('UZS')
+        cls.click = cls._prepare_provider('click', update_values=dict(CREDENTIALS, is_published=True))
+        cls.provider = cls.click
+        cls.payment_method = cls.env.ref('payment_click.payment_method_click')
+        cls.payment_method_id = cls.payment_method.id
+        cls.amount = 15000.0
+        cls.reference = 'S00042-1'
+
+    def _click_client(self, provider=None):
+        provider = provider or self.click
+        return ShopClient(
+            self._build_url(ClickController._prepare_url),
+            self._build_url(ClickController._complete_url),
+            provider.click_service_id,
+            provider.click_secret_key,
+            session=self.opener,
+        )
+
+    def assertAnswer(self, response, code):
+        """Click always gets HTTP 200 and a JSON object carrying the code."""
+        self.assertEqual(response.status, 200, response.text)
+        self.assertTrue(response.content_type.startswith('application/json'), response.content_type)
+        self.assertIsInstance(response.body, dict, response.text)
+        self.assertEqual(response.body['error'], int(code), response.body)
+
+    def _create_click_tx(self, reference=None, **values):
+        return self._create_transaction('redirect', reference=reference or self.reference, **values)
+
+    def _prepare_and_complete(self, tx, **complete_overrides):
+        """Run a successful Prepare, then a Complete, and return both answers' bodies."""
+        client = self._click_client()
+        prepared = client.prepare(tx.reference, tx.amount)
+        completed = client.complete(
+            tx.reference, tx.amount, prepared.body['merchant_prepare_id'], **complete_overrides
+        )
+        return prepared, completed

@@ -1,0 +1,162 @@
+"""The pure protocol layer, without a database."""
+from decimal import Decimal
+
+from odoo.tests import BaseCase, tagged
+
+from odoo.addons.payment_click.click_api import amounts, shop, signing
+from odoo.addons.payment_click.click_api.shop import Effect, ShopError, ShopRejection, TxStatus
+
+PREPARE_FORM = {
+    'click_trans_id': '2854621', 'service_id': '12345', 'click_paydoc_id': '1946296773',
+    'merchant_trans_id': 'S00042-1', 'amount': '15000.00', 'action': '0', 'error': '0',
+    'error_note': 'Success', 'sign_time': '2024-05-06 14:30:05',
+    'sign_string': '5ed8c842f908b6c212e62c1d4a8789be',
+}
+COMPLETE_FORM = dict(
+    PREPARE_FORM, action='1', merchant_prepare_id='77', sign_time='2024-05-06 14:30:07',
+    sign_string='4c695d41db4b442a3f0a9658a50756c5',
+)
+
+
+@tagged('post_install', '-at_install', 'click_unit')
+class TestSigning(BaseCase):
+
+    def test_spec_vectors(self):
+        """The three worked vectors of SPEC §2.9."""
+        self.assertEqual(signing.shop_sign_string(PREPARE_FORM, 'TEST_SECRET'),
+                         '5ed8c842f908b6c212e62c1d4a8789be')
+        self.assertEqual(signing.shop_sign_string(dict(PREPARE_FORM, amount='15000'), 'TEST_SECRET'),
+                         '7ce882c050d38b4e176b02c77612798a')
+        self.assertEqual(signing.shop_sign_string(COMPLETE_FORM, 'TEST_SECRET'),
+                         '4c695d41db4b442a3f0a9658a50756c5')
+
+    def test_signature_uses_the_raw_amount_text(self):
+        """15000, 15000.0 and 15000.00 are the same amount but three different signatures."""
+        signs = {signing.shop_sign_string(dict(PREPARE_FORM, amount=text), 'K')
+                 for text in ('15000', '15000.0', '15000.00')}
+        self.assertEqual(len(signs), 3)
+
+    def test_signature_check_ignores_case_and_refuses_other_secrets(self):
+        upper = dict(PREPARE_FORM, sign_string=PREPARE_FORM['sign_string'].upper())
+        self.assertTrue(signing.signature_matches(upper, 'TEST_SECRET'))
+        self.assertFalse(signing.signature_matches(PREPARE_FORM, 'OTHER_SECRET'))
+        self.assertFalse(signing.signature_matches(dict(PREPARE_FORM, sign_string='é'), 'TEST_SECRET'))
+
+    def test_unknown_action_is_signed_with_the_prepare_formula(self):
+        form = dict(PREPARE_FORM, action='7')
+        expected = signing.hashlib.md5(
+            '285462112345TEST_SECRETS00042-115000.0072024-05-06 14:30:05'.encode()
+        ).hexdigest()
+        self.assertEqual(signing.shop_sign_string(form, 'TEST_SECRET'), expected)
+
+
+@tagged('post_install', '-at_install', 'click_unit')
+class TestAmounts(BaseCase):
+
+    def test_parse_accepts_plain_decimals_only(self):
+        self.assertEqual(amounts.parse_amount('15000'), Decimal('15000'))
+        self.assertEqual(amounts.parse_amount('15000.5'), Decimal('15000.5'))
+        for text in ('', '1e5', 'NaN', 'Infinity', '15 000', '15,000.00', '+5', '.5', None):
+            self.assertIsNone(amounts.parse_amount(text), text)
+
+    def test_format_is_two_decimals_without_float_noise(self):
+        self.assertEqual(amounts.format_amount(15000.0), '15000.00')
+        self.assertEqual(amounts.format_amount(1111.11), '1111.11')
+        self.assertEqual(amounts.format_amount(0.1 + 0.2), '0.30')
+        self.assertEqual(amounts.format_amount(99999999999.99), '99999999999.99')
+
+    def test_one_tiyin_tolerance(self):
+        self.assertTrue(amounts.amounts_match(Decimal('15000.01'), 15000.0))
+        self.assertTrue(amounts.amounts_match(Decimal('14999.99'), 15000.0))
+        self.assertFalse(amounts.amounts_match(Decimal('15000.02'), 15000.0))
+        self.assertFalse(amounts.amounts_match(Decimal('-15000'), 15000.0))
+
+
+@tagged('post_install', '-at_install', 'click_unit')
+class TestShopRequests(BaseCase):
+
+    def _collect(self, form):
+        return shop.collect_fields(list(form.items()))
+
+    def assertRejected(self, code, func, *args):
+        with self.assertRaises(ShopRejection) as caught:
+            func(*args)
+        self.assertEqual(caught.exception.code, code)
+        return caught.exception
+
+    def test_collect_keeps_protocol_fields_only(self):
+        fields = self._collect(dict(COMPLETE_FORM, param2='x', card_token='y'))
+        self.assertEqual(set(fields), set(shop.COMPLETE_FIELDS))
+
+    def test_missing_repeated_or_unreadable_fields_are_bad_requests(self):
+        missing = dict(COMPLETE_FORM)
+        del missing['merchant_prepare_id']
+        rejection = self.assertRejected(ShopError.BAD_REQUEST, self._collect, missing)
+        self.assertIn('merchant_prepare_id', rejection.reason)
+        repeated = list(PREPARE_FORM.items()) + [('amount', '1.00')]
+        self.assertRejected(ShopError.BAD_REQUEST, shop.collect_fields, repeated)
+        self.assertRejected(ShopError.BAD_REQUEST, self._collect, dict(PREPARE_FORM, error_note='a\x00b'))
+        self.assertRejected(ShopError.BAD_REQUEST, self._collect, dict(PREPARE_FORM, sign_time='9' * 5000))
+
+    def test_parse_types_every_field(self):
+        request = shop.parse_request(self._collect(COMPLETE_FORM))
+        self.assertEqual(request.click_trans_id, 2854621)
+        self.assertEqual(request.merchant_prepare_id, 77)
+        self.assertEqual(request.amount, Decimal('15000.00'))
+        self.assertEqual(request.error, 0)
+
+    def test_parse_refuses_malformed_values(self):
+        for name, value in [('click_trans_id', 'abc'), ('click_trans_id', '-1'), ('click_trans_id', '0'),
+                            ('click_paydoc_id', '9' * 20), ('amount', 'lots'), ('error', 'x'),
+                            ('merchant_prepare_id', '7.5')]:
+            with self.subTest(name=name, value=value):
+                self.assertRejected(ShopError.BAD_REQUEST, shop.parse_request,
+                                    self._collect(dict(COMPLETE_FORM, **{name: value})))
+        self.assertRejected(ShopError.ACTION_NOT_FOUND, shop.parse_request,
+                            self._collect(dict(PREPARE_FORM, action='2')))
+
+    def test_decision_table(self):
+        """SPEC §2.12: the state × request table."""
+        prepare = shop.parse_request(self._collect(PREPARE_FORM))
+        complete = shop.parse_request(self._collect(COMPLETE_FORM))
+        cancel = shop.parse_request(self._collect(dict(COMPLETE_FORM, error='-5017')))
+        cases = [
+            (prepare, TxStatus.NEW, ShopError.SUCCESS, Effect.PREPARE),
+            (prepare, TxStatus.PREPARED, ShopError.SUCCESS, Effect.PREPARE),
+            (prepare, TxStatus.PAID, ShopError.ALREADY_PAID, Effect.NONE),
+            (prepare, TxStatus.CANCELLED, ShopError.TRANSACTION_CANCELLED, Effect.NONE),
+            (complete, TxStatus.NEW, ShopError.TRANSACTION_DOES_NOT_EXIST, Effect.NONE),
+            (complete, TxStatus.PREPARED, ShopError.SUCCESS, Effect.CONFIRM),
+            (complete, TxStatus.PAID, ShopError.ALREADY_PAID, Effect.NONE),
+            (complete, TxStatus.CANCELLED, ShopError.TRANSACTION_CANCELLED, Effect.NONE),
+            (cancel, TxStatus.NEW, ShopError.TRANSACTION_DOES_NOT_EXIST, Effect.NONE),
+            (cancel, TxStatus.PREPARED, ShopError.TRANSACTION_CANCELLED, Effect.CANCEL),
+            (cancel, TxStatus.PAID, ShopError.ALREADY_PAID, Effect.NONE),
+            (cancel, TxStatus.CANCELLED, ShopError.TRANSACTION_CANCELLED, Effect.NONE),
+        ]
+        for request, status, code, effect in cases:
+            with self.subTest(action=request.action, error=request.error, status=status):
+                self.assertEqual(shop.decide(request, status, 77, 15000.0), shop.Decision(code, effect))
+
+    def test_decision_checks_prepare_id_then_cancellation_then_amount(self):
+        complete = shop.parse_request(self._collect(COMPLETE_FORM))
+        self.assertEqual(shop.decide(complete, TxStatus.PREPARED, 78, 15000.0).code,
+                         ShopError.TRANSACTION_DOES_NOT_EXIST)
+        self.assertEqual(shop.decide(complete, TxStatus.PREPARED, 77, 500.0).code,
+                         ShopError.INCORRECT_AMOUNT)
+        cancel_wrong_amount = shop.parse_request(self._collect(dict(COMPLETE_FORM, error='-1', amount='1')))
+        self.assertEqual(shop.decide(cancel_wrong_amount, TxStatus.PREPARED, 77, 15000.0),
+                         shop.Decision(ShopError.TRANSACTION_CANCELLED, Effect.CANCEL))
+        prepare_failed = shop.parse_request(self._collect(dict(PREPARE_FORM, error='-1')))
+        self.assertEqual(shop.decide(prepare_failed, TxStatus.NEW, 77, 15000.0),
+                         shop.Decision(ShopError.TRANSACTION_CANCELLED, Effect.NONE))
+
+    def test_answers(self):
+        self.assertEqual(shop.build_answer(ShopError.SUCCESS, PREPARE_FORM, 77), {
+            'click_trans_id': 2854621, 'merchant_trans_id': 'S00042-1', 'merchant_prepare_id': 77,
+            'error': 0, 'error_note': 'Success',
+        })
+        self.assertEqual(shop.build_answer(ShopError.SUCCESS, COMPLETE_FORM, 77)['merchant_confirm_id'], 77)
+        self.assertEqual(shop.build_answer(ShopError.BAD_REQUEST, {'click_trans_id': 'x'}),
+                         {'error': -8, 'error_note': 'Error in request from click'})
+        self.assertNotIn('merchant_prepare_id', shop.build_answer(ShopError.ALREADY_PAID, PREPARE_FORM, 77))

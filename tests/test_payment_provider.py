@@ -1,0 +1,53 @@
+from odoo.exceptions import AccessError, ValidationError
+from odoo.modules.neutralize import get_neutralization_queries
+from odoo.tests import tagged
+
+from odoo.addons.payment_click.controllers.main import ClickController
+from odoo.addons.payment_click.tests.common import ClickCommon
+
+
+@tagged('post_install', '-at_install')
+class TestPaymentProvider(ClickCommon):
+
+    def test_offered_for_uzs_only(self):
+        self.assertEqual(self.click.available_currency_ids, self.currency)
+        providers = self.env['payment.provider']._get_compatible_providers(
+            self.company.id, self.partner.id, self.amount, currency_id=self.currency_euro.id,
+        )
+        self.assertNotIn(self.click, providers)
+        providers = self.env['payment.provider']._get_compatible_providers(
+            self.company.id, self.partner.id, self.amount, currency_id=self.currency.id,
+        )
+        self.assertIn(self.click, providers)
+
+    def test_enabling_activates_the_click_payment_method(self):
+        self.assertEqual(self.click.payment_method_ids, self.payment_method)
+        self.assertTrue(self.payment_method.active)
+        self.assertIn('click', self.click._get_default_payment_method_codes())
+
+    def test_form_shows_the_cabinet_urls(self):
+        base_url = self.click.get_base_url()
+        self.assertEqual(self.click.click_prepare_url, base_url + ClickController._prepare_url)
+        self.assertEqual(self.click.click_complete_url, base_url + ClickController._complete_url)
+
+    def test_credentials_are_for_system_admins_only(self):
+        for field_name in ('click_merchant_id', 'click_service_id', 'click_merchant_user_id', 'click_secret_key'):
+            self.assertEqual(self.click._fields[field_name].groups, 'base.group_system')
+        accountant = self._create_new_internal_user(login='click_accountant', groups='account.group_account_manager')
+        with self.assertRaises(AccessError):
+            self.click.with_user(accountant).read(['click_secret_key'])
+
+    def test_ids_must_be_numbers(self):
+        with self.assertRaisesRegex(ValidationError, "Service ID"):
+            self.click.click_service_id = '12 345'
+
+    def test_two_active_providers_cannot_share_a_service_id(self):
+        with self.assertRaisesRegex(ValidationError, "12345"):
+            self.click.copy({'state': 'test'})
+
+    def test_neutralization_blanks_the_credentials(self):
+        queries = '\n'.join(get_neutralization_queries(['payment_click']))
+        self.env.cr.execute(queries)
+        self.click.invalidate_recordset()
+        for field_name in ('click_merchant_id', 'click_service_id', 'click_merchant_user_id', 'click_secret_key'):
+            self.assertFalse(self.click[field_name])

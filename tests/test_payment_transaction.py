@@ -1,0 +1,46 @@
+from odoo.tests import tagged
+
+from odoo.addons.payment_click import const
+from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
+from odoo.addons.payment_click.controllers.main import ClickController
+from odoo.addons.payment_click.tests.common import ClickCommon
+
+
+@tagged('post_install', '-at_install')
+class TestPaymentTransaction(ClickCommon):
+
+    def _redirect_form(self, tx):
+        return self._extract_values_from_html_form(tx._get_processing_values()['redirect_form_html'])
+
+    def test_button_sends_every_parameter_as_a_hidden_input(self):
+        tx = self._create_click_tx(amount=1111.1)
+        form = self._redirect_form(tx)
+        self.assertEqual(form['method'], 'get')
+        self.assertEqual(form['inputs'], {
+            'service_id': '12345',
+            'merchant_id': '4600',
+            'merchant_user_id': '4321',
+            'amount': '1111.10',
+            'transaction_param': tx.reference,
+            'return_url': self.click.get_base_url() + ClickController._return_url,
+        })
+
+    def test_test_mode_leads_to_the_emulator_and_live_mode_to_click(self):
+        tx = self._create_click_tx()
+        self.assertEqual(self._redirect_form(tx)['action'],
+                         self.click.get_base_url() + ClickEmulatorController._payment_page_url)
+        self.click.state = 'enabled'
+        self.assertEqual(self._redirect_form(tx)['action'], const.PAYMENT_PAGE_URL)
+
+    def test_card_type_restriction(self):
+        self.click.click_card_type = 'humo'
+        self.assertEqual(self._redirect_form(self._create_click_tx())['inputs']['card_type'], 'humo')
+
+    def test_references_are_safe_as_transaction_param(self):
+        """Invoice names, spaces and accents become letters, digits and dashes; no clash."""
+        compute = self.env['payment.transaction']._compute_reference
+        self.assertEqual(compute('click', prefix='INV/2025/00012'), 'INV-2025-00012')
+        self.assertEqual(compute('click', prefix='Café order #7'), 'Cafe-order-7')
+        self._create_click_tx(reference='INV-2025-00012')
+        self.assertEqual(compute('click', prefix='INV/2025/00012'), 'INV-2025-00012-1')
+        self.assertRegex(compute('click', prefix='/// ***'), r'^tx-\d+$')

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Run payment_click's whole test suite inside Odoo 18 on a fresh PostgreSQL database.
+# Usage: tools/test.sh [extra odoo-bin options, e.g. --test-tags /payment_click:TestShopCallbacks]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/odoo_env.sh"
+source "$here/pg_start.sh"
+db=${PAYMENT_CLICK_TEST_DB:-payment_click_test}
+dropdb --if-exists "$db"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cd "$PAYMENT_CLICK_HOME"
+set +e
+"$ODOO_PYTHON" "$ODOO_BIN" --addons-path="$ODOO_ADDONS_PATH" -d "$db" --db-filter="^$db\$" \
+  -i payment_click --without-demo=all --test-tags /payment_click --stop-after-init \
+  --http-port="${PAYMENT_CLICK_TEST_PORT:-8169}" --log-level=test "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+# Odoo's closing line: "N failed, M error(s) of T tests when loading database ..."
+read -r n_failed n_errors n_tests < <(sed -nE \
+  's/.*odoo\.tests\.result: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests when loading.*/\1 \2 \3/p' "$log" | tail -n 1)
+if [ -z "${n_tests:-}" ]; then
+  echo "payment_click: Odoo printed no test summary (exit code $rc)" >&2
+  exit 1
+fi
+echo "$((n_tests - n_failed - n_errors)) passed, $((n_failed + n_errors)) failed"
+[ "$rc" -eq 0 ] && [ "$n_tests" -gt 0 ] && [ "$n_failed" -eq 0 ] && [ "$n_errors" -eq 0 ]
