@@ -203,7 +203,7 @@ def main(argv=None):
     if not secret_key or len(args.order) != 3:
         parser.error("set CLICK_SECRET_KEY in the environment and give --order three times")
     client = ShopClient(args.prepare_url, args.complete_url, args.service_id, secret_key)
-    orders = {chain: (ref, Decimal(amount)) for chain, (ref, amount) in zip('ABC', args.order)}
+    orders = {chain: (ref, Decimal(amount)) for chain, (ref, amount) in zip('ABC', args.order, strict=True)}
     results = run_scenarios(client, orders, args.unknown_reference, args.paid_cancel_expectation)
     for result in results:
         print(f"{result.step:3} {'PASS' if result.passed else 'FAIL'} expected {result.expected:>2}, "

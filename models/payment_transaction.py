@@ -184,15 +184,17 @@ class PaymentTransaction(models.Model):
         ):
             return TxStatus.PAID
         for name in document_fields:
-            if not self[name]:
-                continue
-            done_siblings = self.search([
-                ('id', '!=', self.id), ('state', '=', 'done'), (name, 'in', self[name].ids),
-            ]).filtered(lambda tx: tx[name] == self[name]
-                        and not tx.currency_id.compare_amounts(tx.amount, self.amount))
-            if done_siblings:
+            if self[name] and self._click_done_siblings(name):
                 return TxStatus.PAID
         return None
+
+    def _click_done_siblings(self, documents_field):
+        """Other done transactions paying exactly this one's documents, for the same amount."""
+        documents = self[documents_field]
+        return self.search([
+            ('id', '!=', self.id), ('state', '=', 'done'), (documents_field, 'in', documents.ids),
+        ]).filtered(lambda tx: tx[documents_field] == documents
+                    and not tx.currency_id.compare_amounts(tx.amount, self.amount))
 
     def _click_apply_outcome(self, effect, request_):
         """Record Click's ids and move the transaction as ``effect`` says.

@@ -45,7 +45,7 @@ class TestSigning(BaseCase):
     def test_unknown_action_is_signed_with_the_prepare_formula(self):
         form = dict(PREPARE_FORM, action='7')
         expected = signing.hashlib.md5(
-            '285462112345TEST_SECRETS00042-115000.0072024-05-06 14:30:05'.encode()
+            b'285462112345TEST_SECRETS00042-115000.0072024-05-06 14:30:05'
         ).hexdigest()
         self.assertEqual(signing.shop_sign_string(form, 'TEST_SECRET'), expected)
 

@@ -61,20 +61,16 @@ def psql(db, query):
 
 def main(base_url, db):
     wait_for(f'{base_url}/web/health')
-    client = ShopClient(f'{base_url}/payment/click/prepare', f'{base_url}/payment/click/complete',
-                        SERVICE_ID, SECRET_KEY)
-    client.session = None  # one session per thread is made below
+    urls = (f'{base_url}/payment/click/prepare', f'{base_url}/payment/click/complete')
+    client = ShopClient(*urls, SERVICE_ID, SECRET_KEY)
+    local = threading.local()
 
-    def shop_client():
-        local = threading.local()
+    def get_client():
+        """One client, hence one HTTP connection, per thread."""
+        if not hasattr(local, 'client'):
+            local.client = ShopClient(*urls, SERVICE_ID, SECRET_KEY)
+        return local.client
 
-        def get():
-            if not hasattr(local, 'client'):
-                local.client = ShopClient(client.prepare_url, client.complete_url, SERVICE_ID, SECRET_KEY)
-            return local.client
-        return get
-
-    get_client = shop_client()
     health = requests.Session()
     print(f"Odoo --workers 2 at {base_url}, {CONCURRENCY} concurrent clients")
     measure('/web/health', [lambda: health.get(f'{base_url}/web/health').status_code] * PER_RUN)

@@ -4,15 +4,13 @@
 # fifteen Click acceptance scenarios played by an independent client over HTTP.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/odoo_env.sh"
-source "$here/pg_start.sh"
 db=${PAYMENT_CLICK_BENCH_DB:-payment_click_bench}
+source "$here/odoo_db.sh"
 port=${PAYMENT_CLICK_BENCH_PORT:-8269}
-odoo=("$ODOO_PYTHON" "$ODOO_BIN" --addons-path="$ODOO_ADDONS_PATH" -d "$db" --db-filter="^$db\$")
-cd "$PAYMENT_CLICK_HOME"
 dropdb --if-exists "$db"
 "${odoo[@]}" -i payment_click --without-demo=all --stop-after-init --log-level=warn
-BENCH_BASE_URL="http://127.0.0.1:$port" "${odoo[@]}" shell --log-level=warn < "$here/bench_setup.py"
+BENCH_BASE_URL="http://127.0.0.1:$port" "$ODOO_PYTHON" "$ODOO_BIN" shell "${options[@]}" --log-level=warn < "$here/bench_setup.py"
+rm -f "$PAYMENT_CLICK_HOME/bench-server.log"
 "${odoo[@]}" --http-port="$port" --workers=2 --max-cron-threads=1 --log-level=warn \
   --logfile="$PAYMENT_CLICK_HOME/bench-server.log" &
 server=$!

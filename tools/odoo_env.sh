@@ -40,9 +40,11 @@ else
     python3 -m venv "$_pc_venv" || _pc_fail "python3 -m venv failed" || return 1 2>/dev/null
     "$_pc_venv/bin/pip" install -q 'setuptools<81' 'setuptools_scm<8' wheel
     # psycopg2-binary avoids a compiler; python-ldap (only for auth_ldap) needs C headers.
+    # gevent (the websocket worker) finds zope.* through pkg_resources, gone in setuptools 81,
+    # and does not see the newest zope releases' metadata.
     sed -E -e 's/^psycopg2==/psycopg2-binary==/' -e '/^python-ldap/d' "$ODOO_SRC/requirements.txt" > "$_pc_venv/requirements.txt"
     PIP_CONSTRAINT= "$_pc_venv/bin/pip" install -q --no-build-isolation -r "$_pc_venv/requirements.txt" \
-      websocket-client \
+      websocket-client 'setuptools<81' 'zope.interface<7' 'zope.event<6' \
       || _pc_fail "installing Odoo's requirements failed (see pip's output above)" || return 1 2>/dev/null
     touch "$_pc_venv/.installed"
   fi

@@ -3,16 +3,13 @@
 # Usage: tools/test.sh [extra odoo-bin options, e.g. --test-tags /payment_click:TestShopCallbacks]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/odoo_env.sh"
-source "$here/pg_start.sh"
 db=${PAYMENT_CLICK_TEST_DB:-payment_click_test}
+source "$here/odoo_db.sh"
 dropdb --if-exists "$db"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-cd "$PAYMENT_CLICK_HOME"
 set +e
-"$ODOO_PYTHON" "$ODOO_BIN" --addons-path="$ODOO_ADDONS_PATH" -d "$db" --db-filter="^$db\$" \
-  -i payment_click --without-demo=all --test-tags /payment_click --stop-after-init \
+"${odoo[@]}" -i payment_click --without-demo=all --test-tags /payment_click --stop-after-init \
   --http-port="${PAYMENT_CLICK_TEST_PORT:-8169}" --log-level=test "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
