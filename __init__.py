@@ -2,10 +2,14 @@ from . import controllers
 from . import models
 
 from odoo.addons.payment import setup_provider, reset_payment_provider
+from odoo.addons.payment_click.const import UZBEK_LANGUAGE
 
 
 def post_init_hook(env):
     setup_provider(env, 'click')
+    languages = env['res.lang'].with_context(active_test=False)
+    if not languages.search_count([('code', '=', UZBEK_LANGUAGE['code'])]):
+        languages.create(UZBEK_LANGUAGE)
 
 
 def uninstall_hook(env):

@@ -18,3 +18,19 @@ UNSAFE_REFERENCE_CHARACTERS = r'[^A-Za-z0-9_.-]+'
 
 # Provider fields that must never reach a log line or a browser.
 SECRET_FIELDS = ('click_secret_key',)
+
+# Odoo 18 ships no Uzbek; the module offers it (inactive) so that its uz.po can be loaded.
+UZBEK_LANGUAGE = {
+    'name': "Uzbek / oʻzbekcha",
+    'code': 'uz_UZ',
+    'iso_code': 'uz',
+    'url_code': 'uz',
+    'direction': 'ltr',
+    'date_format': '%d.%m.%Y',
+    'time_format': '%H:%M:%S',
+    'decimal_point': ',',
+    'thousands_sep': '\N{NO-BREAK SPACE}',
+    'grouping': '[3,0]',
+    'week_start': '1',
+    'active': False,
+}

@@ -51,3 +51,12 @@ class TestPaymentProvider(ClickCommon):
         self.click.invalidate_recordset()
         for field_name in ('click_merchant_id', 'click_service_id', 'click_merchant_user_id', 'click_secret_key'):
             self.assertFalse(self.click[field_name])
+
+    def test_russian_and_uzbek_translations(self):
+        """Uzbek ships with the module, since Odoo has none, and both languages load."""
+        field = self.env['ir.model.fields']._get('payment.provider', 'click_secret_key')
+        for code, label in (('ru_RU', "Секретный ключ"), ('uz_UZ', "Maxfiy kalit")):
+            with self.subTest(lang=code):
+                self.env['res.lang']._activate_lang(code)
+                self.env['ir.module.module']._load_module_terms(['payment_click'], [code], overwrite=True)
+                self.assertEqual(field.with_context(lang=code).field_description, label)
