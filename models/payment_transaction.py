@@ -103,7 +103,7 @@ class PaymentTransaction(models.Model):
         received = dict(pairs)
         _logger.info(
             "Notification received from Click with data:\n%s",
-            pprint.pformat({k: v for k, v in received.items() if k != 'sign_string'}),
+            pprint.pformat({k: v[:200] for k, v in received.items() if k != 'sign_string'}),
         )
         try:
             fields_ = shop.collect_fields(pairs)
