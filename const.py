@@ -16,9 +16,6 @@ CARD_TYPES = [
 # Characters a reference keeps when it becomes Click's transaction_param; others become '-'.
 UNSAFE_REFERENCE_CHARACTERS = r'[^A-Za-z0-9_.-]+'
 
-# Provider fields that must never reach a log line or a browser.
-SECRET_FIELDS = ('click_secret_key',)
-
 # Odoo 18 ships no Uzbek; the module offers it (inactive) so that its uz.po can be loaded.
 UZBEK_LANGUAGE = {
     'name': "Uzbek / oʻzbekcha",
