@@ -1,5 +1,6 @@
 """Click's Prepare and Complete calls, sent over HTTP to the real routes."""
 import json
+import logging
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -100,12 +101,31 @@ class TestShopCallbacks(ClickCommon):
     # === Complete === #
 
     @MUTE
-    def test_complete_confirms_the_payment(self):
-        prepared, completed = self._prepare_and_complete(self.tx)
+    def test_complete_confirms_the_payment_and_schedules_the_accounting(self):
+        post_processing = self.env.ref('payment.cron_post_process_payment_tx')
+        triggers = self.env['ir.cron.trigger'].search([('cron_id', '=', post_processing.id)])
+        _prepared, completed = self._prepare_and_complete(self.tx)
         self.assertAnswer(completed, ShopError.SUCCESS)
         self.assertEqual(completed.body['merchant_confirm_id'], self.tx.id)
         self.assertEqual(self.tx.state, 'done')
         self.assertEqual(self.tx.click_paydoc_id, completed.form['click_paydoc_id'])
+        self.assertGreater(
+            self.env['ir.cron.trigger'].search([('cron_id', '=', post_processing.id)]) - triggers,
+            self.env['ir.cron.trigger'],
+            "the payment is created by the cron even if the customer never comes back",
+        )
+
+    def test_the_secret_never_reaches_the_logs(self):
+        # logging.INFO, not 'INFO': Odoo gives that name to its RUNBOT level.
+        with self.assertLogs('odoo.addons.payment_click', level=logging.INFO) as logs:
+            prepared, completed = self._prepare_and_complete(self.tx)
+            refused = self.client.prepare(self.tx.reference, self.tx.amount, sign_string=BAD_SIGN)
+        self.assertEqual([prepared.error, completed.error, refused.error],
+                         [ShopError.SUCCESS, ShopError.SUCCESS, ShopError.SIGN_CHECK_FAILED])
+        output = '\n'.join(logs.output)
+        self.assertIn(f"Click request for {self.tx.reference} answered 0", output)
+        for secret in (self.click.click_secret_key, prepared.form['sign_string'], completed.form['sign_string']):
+            self.assertNotIn(secret, output)
 
     @MUTE
     def test_complete_cancellation_keeps_clicks_reason(self):
