@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .amounts import amounts_match, parse_amount
+from .amounts import TIYIN, TOLERANCE, amounts_match, parse_amount
 from .signing import COMPLETE, PREPARE
 
 
@@ -49,7 +49,8 @@ COMPLETE_FIELDS = PREPARE_FIELDS + ('merchant_prepare_id',)
 MAX_BIGINT = 2 ** 63 - 1
 MAX_FIELD_LENGTH = 1000
 _ID_PATTERN = re.compile(r'\d{1,19}')
-_ERROR_PATTERN = re.compile(r'-?\d{1,10}')
+# Click sends 0 or a negative code; a positive one is malformed (SPEC §11 W).
+_ERROR_PATTERN = re.compile(r'0|-[1-9]\d{0,9}')
 
 
 class ShopRejection(Exception):
@@ -92,10 +93,20 @@ class Effect(enum.Enum):
     CANCEL = 'cancel'
 
 
+class Alert(enum.Enum):
+    """Money Click reports as debited that a person must look at (refund or check)."""
+    NONE = 'none'
+    PAID_TWICE = 'paid_twice'            # a second debit for a record another payment already paid
+    DEBITED_WHILE_CANCELLED = 'debited_while_cancelled'  # a debit for a record that was cancelled
+    OVERPAID = 'overpaid'                # recorded, but more than was left to pay on its documents
+
+
 @dataclass(frozen=True)
 class Decision:
     code: ShopError
     effect: Effect = Effect.NONE
+    alert: Alert = Alert.NONE
+    excess: Decimal = Decimal(0)  # with OVERPAID: how much more than was left Click debited
 
 
 def collect_fields(pairs):
@@ -166,28 +177,44 @@ def parse_request(fields):
     )
 
 
-def decide(request, status, prepare_id, expected_amount):
+def decide(request, status, prepare_id, expected_amount, amount_left=None, paid_by=None):  # noqa: PLR0911 - a table
     """Apply SPEC §2.12 steps 6 to 11 to a request for an existing record.
 
     :param ShopRequest request: the request
     :param TxStatus status: the record's status
     :param int prepare_id: the ``merchant_prepare_id`` this record answers with
     :param expected_amount: the amount due, in so'm
+    :param Decimal amount_left: what is left to pay on the documents the record pays, or None when
+        it pays no document (SPEC §11 Y). Prepare refuses on it; Complete reports money already
+        debited, so it is recorded and flagged instead.
+    :param int paid_by: the ``click_paydoc_id`` that paid the record, when it is paid
     """
+    debited = request.action == COMPLETE and request.error == 0
     if request.action == COMPLETE and (
         status is TxStatus.NEW or request.merchant_prepare_id != prepare_id
     ):
         return Decision(ShopError.TRANSACTION_DOES_NOT_EXIST)
     if status is TxStatus.PAID:
-        return Decision(ShopError.ALREADY_PAID)
+        second_debit = debited and request.click_paydoc_id != paid_by
+        return Decision(ShopError.ALREADY_PAID, alert=Alert.PAID_TWICE if second_debit else Alert.NONE)
     if status is TxStatus.CANCELLED:
-        return Decision(ShopError.TRANSACTION_CANCELLED)
+        return Decision(ShopError.TRANSACTION_CANCELLED,
+                        alert=Alert.DEBITED_WHILE_CANCELLED if debited else Alert.NONE)
+    if request.action == PREPARE and amount_left is not None and amount_left < TIYIN:
+        return Decision(ShopError.ALREADY_PAID)
     if request.error < 0:
         effect = Effect.CANCEL if request.action == COMPLETE else Effect.NONE
         return Decision(ShopError.TRANSACTION_CANCELLED, effect)
     if not amounts_match(request.amount, expected_amount):
         return Decision(ShopError.INCORRECT_AMOUNT)
-    return Decision(ShopError.SUCCESS, Effect.PREPARE if request.action == PREPARE else Effect.CONFIRM)
+    excess = request.amount - max(amount_left, Decimal(0)) if amount_left is not None else Decimal(0)
+    if request.action == PREPARE:
+        if excess > TOLERANCE:
+            return Decision(ShopError.INCORRECT_AMOUNT)
+        return Decision(ShopError.SUCCESS, Effect.PREPARE)
+    if excess > TOLERANCE:
+        return Decision(ShopError.SUCCESS, Effect.CONFIRM, Alert.OVERPAID, excess)
+    return Decision(ShopError.SUCCESS, Effect.CONFIRM)
 
 
 def build_answer(code, fields, merchant_billing_id=None):

@@ -1,11 +1,11 @@
 import logging
 import threading
-from urllib.parse import urlsplit
 
 from odoo import _, http
 from odoo.http import request
+from odoo.tools import format_amount
 
-from odoo.addons.payment_click.click_api.amounts import format_amount, parse_amount
+from odoo.addons.payment_click.click_api.amounts import parse_amount
 from odoo.addons.payment_click.click_api.emulator import ShopClient
 
 _logger = logging.getLogger(__name__)
@@ -39,9 +39,15 @@ class ClickEmulatorController(http.Controller):
                 "as 15000.00."
             ))
         if request.httprequest.method == 'GET':
+            tx_sudo = request.env['payment.transaction'].sudo().search(
+                [('reference', '=', reference), ('provider_id', '=', provider_sudo.id)], limit=1,
+            )
             return request.render('payment_click.emulator_payment_page', {
                 'provider': provider_sudo,
-                'amount': format_amount(amount),
+                'amount': format_amount(
+                    request.env, float(amount), tx_sudo.currency_id or provider_sudo.main_currency_id,
+                ),
+                'is_invoice': bool(tx_sudo.invoice_ids),
                 'params': params,
             })
         client = ShopClient(
@@ -55,7 +61,8 @@ class ClickEmulatorController(http.Controller):
             target=self._play_payment, args=(client, reference, amount, declined),
             name='click-emulator', daemon=True,
         ).start()
-        return request.redirect(self._safe_return_url(params.get('return_url')), local=False)
+        # Back to this server only: local=True drops any scheme and host from the address.
+        return request.redirect(params.get('return_url') or '/payment/status', local=True)
 
     @staticmethod
     def _play_payment(client, reference, amount, declined):
@@ -67,14 +74,6 @@ class ClickEmulatorController(http.Controller):
         for response in responses:
             _logger.info("Click emulator: action %s for %s answered %s %s", response.form['action'],
                          reference, response.status, response.text[:300])
-
-    @staticmethod
-    def _safe_return_url(return_url):
-        """Follow ``return_url`` only back to this server, never to another host."""
-        parts = urlsplit(return_url or '')
-        if return_url and parts.netloc in ('', request.httprequest.host) and parts.scheme in ('', 'http', 'https'):
-            return return_url
-        return '/payment/status'
 
     @staticmethod
     def _render_refusal(status, message):

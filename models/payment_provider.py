@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.payment_click import const
+from odoo.addons.payment_click.click_api import deployment
 from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
 from odoo.addons.payment_click.controllers.main import ClickController
 
@@ -55,13 +56,28 @@ class PaymentProvider(models.Model):
         help="Paste it into Click's merchant cabinet.",
     )
 
+    click_callback_warning = fields.Char(
+        string="Callback URL Warning", compute='_compute_click_callback_urls',
+    )
+
     # === COMPUTE METHODS === #
 
     def _compute_click_callback_urls(self):
+        messages = {
+            deployment.NOT_HTTPS: _("they are not https"),
+            deployment.NOT_PUBLIC: _("they point to this computer or to a private network"),
+        }
         for provider in self:
             base_url = provider.get_base_url()
             provider.click_prepare_url = url_join(base_url, ClickController._prepare_url)
             provider.click_complete_url = url_join(base_url, ClickController._complete_url)
+            problems = deployment.callback_url_problems(provider.click_prepare_url)
+            provider.click_callback_warning = _(
+                "Click cannot call these URLs: %(problems)s. Serve Odoo over HTTPS on its public "
+                "address, start it with --proxy-mode, and set the web.base.url system parameter to "
+                "that address (with web.base.url.freeze).",
+                problems=_(" and ").join(messages[problem] for problem in problems),
+            ) if problems else False
 
     # === CONSTRAINT METHODS === #
 

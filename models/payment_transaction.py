@@ -6,17 +6,19 @@ import unicodedata
 from werkzeug.urls import url_join
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL, format_amount
 
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api import shop
-from odoo.addons.payment_click.click_api.amounts import format_amount
-from odoo.addons.payment_click.click_api.shop import Effect, ShopError, ShopRejection, TxStatus
+from odoo.addons.payment_click.click_api.amounts import format_amount as click_amount, to_decimal
+from odoo.addons.payment_click.click_api.shop import Alert, Effect, ShopError, ShopRejection, TxStatus
 from odoo.addons.payment_click.click_api.signing import signature_matches
 from odoo.addons.payment_click.controllers.main import ClickController
 
 _logger = logging.getLogger(__name__)
+LOGGED_VALUE_LENGTH = 200
 
 
 class PaymentTransaction(models.Model):
@@ -24,12 +26,13 @@ class PaymentTransaction(models.Model):
 
     click_trans_id = fields.Char(
         string="Click Transaction ID", readonly=True, copy=False,
-        help="Click's id of the latest attempt to pay this transaction (click_trans_id).",
+        help="Click's id of the latest attempt to pay this transaction (click_trans_id). Click's "
+             "payment number (click_paydoc_id), the one in the payer's SMS, is the Provider "
+             "Reference.",
     )
-    click_paydoc_id = fields.Char(
-        string="Click Payment ID", compute='_compute_click_paydoc_id',
-        help="Click's payment number (click_paydoc_id): the one in the payer's SMS and on Click's "
-             "statements.",
+    click_prepare_date = fields.Datetime(
+        string="Click Prepared On", readonly=True, copy=False,
+        help="When Click last announced a payment attempt (Prepare) for this transaction.",
     )
     click_merchant_prepare_id = fields.Integer(
         string="Merchant Prepare ID", compute='_compute_click_merchant_prepare_id',
@@ -37,11 +40,6 @@ class PaymentTransaction(models.Model):
     )
 
     # === COMPUTE METHODS === #
-
-    @api.depends('provider_code', 'provider_reference')
-    def _compute_click_paydoc_id(self):
-        for tx in self:
-            tx.click_paydoc_id = tx.provider_code == 'click' and tx.provider_reference
 
     @api.depends('click_trans_id')
     def _compute_click_merchant_prepare_id(self):
@@ -63,16 +61,25 @@ class PaymentTransaction(models.Model):
             prefix = re.sub(const.UNSAFE_REFERENCE_CHARACTERS, '-', prefix).strip('-')
         return super()._compute_reference(provider_code, prefix=prefix, separator=separator, **kwargs)
 
+    @api.model
+    def _get_specific_create_values(self, provider_code, values):
+        """Override of `payment` to refuse Click transactions in any currency but so'm."""
+        res = super()._get_specific_create_values(provider_code, values)
+        if provider_code == 'click':
+            self._click_check_currency(self.env['res.currency'].browse(values.get('currency_id')))
+        return res
+
     def _get_specific_rendering_values(self, processing_values):
         """Override of `payment` to fill the hidden inputs of Click's payment button (SPEC §5)."""
         res = super()._get_specific_rendering_values(processing_values)
         if self.provider_code != 'click':
             return res
+        self._click_check_currency(self.currency_id)
         provider = self.provider_id
         url_params = {
             'service_id': provider.click_service_id,
             'merchant_id': provider.click_merchant_id,
-            'amount': format_amount(self.amount),
+            'amount': click_amount(self.amount),
             'transaction_param': self.reference,
             'return_url': url_join(provider.get_base_url(), ClickController._return_url),
             'merchant_user_id': provider.click_merchant_user_id,
@@ -81,12 +88,21 @@ class PaymentTransaction(models.Model):
             url_params['card_type'] = provider.click_card_type
         return {'api_url': provider._click_get_payment_page_url(), 'url_params': url_params}
 
+    @api.model
+    def _click_check_currency(self, currency):
+        """Refuse, in words the payer understands, a Click payment in anything but so'm."""
+        if currency.name not in const.SUPPORTED_CURRENCIES:
+            raise UserError(_(
+                "Click takes payments in Uzbek so'm (UZS) only, and this payment is in %s. Please "
+                "choose another payment method.", currency.name or _("no currency"),
+            ))
+
     def _create_payment(self, **extra_create_values):
         """Override of `account_payment` to put Click's ids in the memo of the payment."""
         if self.provider_code == 'click':
             extra_create_values.setdefault('memo', (
                 f'{self.reference} - {self.partner_name} - '
-                f'Click {self.click_paydoc_id} / {self.click_trans_id}'
+                f'Click {self.provider_reference} / {self.click_trans_id}'
             ))
         return super()._create_payment(**extra_create_values)
 
@@ -103,20 +119,23 @@ class PaymentTransaction(models.Model):
         received = dict(pairs)
         _logger.info(
             "Notification received from Click with data:\n%s",
-            pprint.pformat({k: v[:200] for k, v in received.items() if k != 'sign_string'}),
+            pprint.pformat({k: v[:LOGGED_VALUE_LENGTH] for k, v in received.items() if k != 'sign_string'}),
         )
         try:
             fields_ = shop.collect_fields(pairs)
             providers = self._click_signing_providers(fields_)
             request_ = shop.parse_request(fields_)
             tx = self._click_lock_transaction(request_.merchant_trans_id, providers)
-            decision = shop.decide(request_, tx._click_status(request_.action), tx.id, tx.amount)
-            if decision.effect is not Effect.NONE:
-                tx._click_apply_outcome(decision.effect, request_)
+            tx._click_check_payable(request_)
+            decision = shop.decide(
+                request_, tx._click_status(request_.action), tx.id, tx.amount,
+                amount_left=tx._click_amount_left(), paid_by=shop.read_id(tx.provider_reference or ''),
+            )
+            tx._click_apply_decision(decision, request_)
         except ShopRejection as rejection:
             _logger.warning(
-                "Click request for %r answered %s: %s",
-                received.get('merchant_trans_id'), int(rejection.code), rejection.reason,
+                "Click request for %r answered %s: %s", str(received.get('merchant_trans_id'))[:LOGGED_VALUE_LENGTH],
+                int(rejection.code), rejection.reason,
             )
             return shop.build_answer(rejection.code, received)
         _logger.info("Click request for %s answered %s", tx.reference, int(decision.code))
@@ -155,6 +174,18 @@ class PaymentTransaction(models.Model):
             raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, "no transaction has this reference")
         return tx
 
+    def _click_check_payable(self, request_):
+        """Refuse (-5) what nothing payable through Click stands behind (SPEC §11 X, Z).
+
+        A transaction in another currency is never payable. A disabled provider starts no new
+        payment, but a Complete for one it prepared earlier is still recorded: money may have moved.
+        """
+        self.ensure_one()
+        if self.currency_id.name not in const.SUPPORTED_CURRENCIES:
+            raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, f"the transaction is in {self.currency_id.name}")
+        if request_.action == shop.PREPARE and self.provider_id.state == 'disabled':
+            raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, "the provider is disabled")
+
     def _click_status(self, action):
         """Where this transaction stands for a request of ``action``, in Click's terms."""
         self.ensure_one()
@@ -162,62 +193,162 @@ class PaymentTransaction(models.Model):
             return TxStatus.PAID
         if self.state == 'cancel':
             return TxStatus.CANCELLED
-        if action == shop.PREPARE:
-            document_status = self._click_linked_documents_status()
-            if document_status:
-                return document_status
+        if action == shop.PREPARE and any(
+            all(doc.state == 'cancel' for doc in docs) for docs in self._click_linked_documents()
+        ):
+            return TxStatus.CANCELLED
         return TxStatus.PREPARED if self.click_trans_id else TxStatus.NEW
 
-    def _click_linked_documents_status(self):
-        """Tell whether the invoices or orders this transaction pays are cancelled or paid.
+    def _click_linked_documents(self):
+        """The invoices and the sale orders this transaction pays, one recordset per model."""
+        names = [name for name in ('invoice_ids', 'sale_order_ids') if name in self._fields]
+        return [self[name] for name in names if self[name]]
 
-        Prepare must refuse to take money for a cancelled document, or twice for the same one:
-        another transaction paying the same documents for the same amount is already done, or
-        every invoice is paid.
-        """
-        document_fields = [name for name in ('invoice_ids', 'sale_order_ids') if name in self._fields]
-        documents = [self[name] for name in document_fields if self[name]]
-        if any(all(doc.state == 'cancel' for doc in docs) for docs in documents):
-            return TxStatus.CANCELLED
-        if self.invoice_ids and all(
-            inv.payment_state in ('paid', 'in_payment', 'reversed') for inv in self.invoice_ids
-        ):
-            return TxStatus.PAID
-        for name in document_fields:
-            if self[name] and self._click_done_siblings(name):
-                return TxStatus.PAID
-        return None
+    def _click_document_to_pay_again(self):
+        """The order, else the invoice, whose portal page lets the customer pay again."""
+        documents = self._click_linked_documents()
+        return documents[-1][:1] if documents else None
 
-    def _click_done_siblings(self, documents_field):
-        """Other done transactions paying exactly this one's documents, for the same amount."""
-        documents = self[documents_field]
-        return self.search([
-            ('id', '!=', self.id), ('state', '=', 'done'), (documents_field, 'in', documents.ids),
-        ]).filtered(lambda tx: tx[documents_field] == documents
-                    and not tx.currency_id.compare_amounts(tx.amount, self.amount))
+    def _click_amount_left(self):
+        """What is left to pay on this transaction's documents, in so'm, or None if it pays none.
 
-    def _click_apply_outcome(self, effect, request_):
-        """Record Click's ids and move the transaction as ``effect`` says.
-
-        :raise ShopRejection: -7 when Odoo refuses the change
+        Invoices: their residual, less other done or authorized transactions whose payment is not
+        booked yet. Orders: their total, less what other done or authorized transactions and
+        their invoices' payments cover. With both, the smaller.
         """
         self.ensure_one()
+        paid_states = [('id', '!=', self.id), ('state', 'in', ('authorized', 'done'))]
+        lefts = []
+        invoices = self.invoice_ids.filtered(lambda inv: inv.state == 'posted')
+        if invoices:
+            unbooked = self.search(paid_states + [('invoice_ids', 'in', invoices.ids), ('payment_id', '=', False)])
+            lefts.append(sum(self._click_in_own_currency(inv.amount_residual, inv) for inv in invoices)
+                         - sum(self._click_in_own_currency(tx.amount, tx) for tx in unbooked))
+        orders = self['sale_order_ids'].filtered(lambda so: so.state != 'cancel') \
+            if 'sale_order_ids' in self._fields else []
+        if orders:
+            total = sum(self._click_in_own_currency(order.amount_total, order) for order in orders)
+            paying = self.search(paid_states + [('sale_order_ids', 'in', orders.ids)])
+            lefts.append(total - sum(self._click_in_own_currency(tx.amount, tx) for tx in paying))
+            order_invoices = orders.invoice_ids.filtered(
+                lambda inv: inv.state == 'posted' and inv.move_type in ('out_invoice', 'out_refund')
+            )
+            if order_invoices:
+                sign = {'out_invoice': 1, 'out_refund': -1}
+                invoiced = sum(sign[inv.move_type] * self._click_in_own_currency(inv.amount_total, inv)
+                               for inv in order_invoices)
+                unpaid = sum(sign[inv.move_type] * self._click_in_own_currency(inv.amount_residual, inv)
+                             for inv in order_invoices)
+                lefts.append(total - invoiced + unpaid)
+        return min(to_decimal(left) for left in lefts) if lefts else None
+
+    def _click_in_own_currency(self, amount, record):
+        """``amount``, in ``record``'s currency, converted to this transaction's currency."""
+        if record.currency_id == self.currency_id:
+            return amount
+        return record.currency_id._convert(amount, self.currency_id, self.company_id, fields.Date.context_today(self))
+
+    def _click_apply_decision(self, decision, request_):
+        """Record Click's ids, move the transaction as ``decision`` says and alert the accountant.
+
+        Any failure but a concurrency one, which Odoo replays, leaves the transaction as it was.
+
+        :raise ShopRejection: -7 when the change cannot be applied
+        """
+        self.ensure_one()
+        if decision.effect is Effect.NONE and decision.alert is Alert.NONE:
+            return
         try:
             with self.env.cr.savepoint():
-                click_ids = {
-                    'click_trans_id': str(request_.click_trans_id),
-                    'provider_reference': str(request_.click_paydoc_id),
-                }
-                if any(self[name] != value for name, value in click_ids.items()):
-                    self.write(click_ids)
-                if effect is Effect.CONFIRM:
-                    self._set_done()
-                    # Create and reconcile the payment soon, even if the customer never comes back.
-                    self.env.ref('payment.cron_post_process_payment_tx')._trigger()
-                elif effect is Effect.CANCEL:
-                    self._set_canceled(state_message=_(
-                        "Click cancelled the payment (error %(code)s: %(note)s).",
-                        code=request_.error, note=request_.error_note,
+                if decision.effect is not Effect.NONE:
+                    self._click_apply_effect(decision.effect, request_)
+                if decision.alert is not Alert.NONE:
+                    self._click_alert_accountant(decision, request_)
+                elif decision.effect is Effect.CONFIRM and self.provider_id.state == 'disabled':
+                    self._click_alert_accountant(decision, request_, _(
+                        "Click %(paydoc)s debited %(amount)s for %(document)s through the disabled "
+                        "Click provider %(provider)s. The payment was recorded: check that it is "
+                        "expected, or refund it.",
+                        **self._click_alert_values(request_), provider=self.provider_id.name,
                     ))
-        except (UserError, ValidationError) as error:
-            raise ShopRejection(ShopError.FAILED_TO_UPDATE, f"Odoo refused the update: {error}") from error
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception as error:  # noqa: BLE001 - Click gets -7 as JSON, the log gets the traceback
+            _logger.exception("Click request for %s could not be applied", self.reference)
+            raise ShopRejection(ShopError.FAILED_TO_UPDATE, f"Odoo could not apply the change: {error}") from error
+
+    def _click_apply_effect(self, effect, request_):
+        """Record Click's ids and move the transaction as ``effect`` says."""
+        click_ids = {
+            'click_trans_id': str(request_.click_trans_id),
+            'provider_reference': str(request_.click_paydoc_id),
+        }
+        if effect is Effect.PREPARE:
+            click_ids['click_prepare_date'] = fields.Datetime.now()
+        if any(self[name] != value for name, value in click_ids.items()):
+            self.write(click_ids)
+        if effect is Effect.CONFIRM:
+            self._set_done()
+            # Create and reconcile the payment soon, even if the customer never comes back.
+            self.env.ref('payment.cron_post_process_payment_tx')._trigger()
+        elif effect is Effect.CANCEL:
+            self._set_canceled(state_message=_(
+                "Click cancelled the payment (error %(code)s: %(note)s).",
+                code=request_.error, note=request_.error_note,
+            ))
+
+    def _click_alert_values(self, request_):
+        documents = self._click_linked_documents()
+        return {
+            'paydoc': request_.click_paydoc_id,
+            'amount': format_amount(self.env, float(request_.amount), self.currency_id),
+            'document': ', '.join(documents[0].mapped('display_name')) if documents else self.reference,
+        }
+
+    def _click_alert_accountant(self, decision, request_, message=None):
+        """Leave a note and a to-do on the documents for money Click debited that needs a person.
+
+        Repeats of the same Click payment add nothing. No e-mail leaves before Click is answered:
+        the assignee's notification waits in the mail queue.
+        """
+        values = self._click_alert_values(request_)
+        if message is None:
+            message = {
+                Alert.PAID_TWICE: _(
+                    "Click %(paydoc)s debited %(amount)s for %(document)s, which was already paid "
+                    "(Click %(first)s): refund it.", **values, first=self.provider_reference,
+                ),
+                Alert.DEBITED_WHILE_CANCELLED: _(
+                    "Click %(paydoc)s debited %(amount)s for %(document)s, but the payment %(reference)s "
+                    "was cancelled in Odoo, so nothing was recorded: check it with Click and refund "
+                    "it.", **values, reference=self.reference,
+                ),
+                Alert.OVERPAID: _(
+                    "Click %(paydoc)s debited %(amount)s for %(document)s, which was already paid: "
+                    "refund it.", **values,
+                ) if decision.excess >= request_.amount else _(
+                    "Click %(paydoc)s debited %(amount)s for %(document)s, %(excess)s more than was "
+                    "left to pay. The payment was recorded: refund the difference.",
+                    **values, excess=format_amount(self.env, float(decision.excess), self.currency_id),
+                ),
+            }[decision.alert]
+        summary = _("Click %s: check this payment", request_.click_paydoc_id)
+        records = self._click_linked_documents() or [self.partner_id]
+        responsible = self._click_accountant()
+        for record in (record.with_context(mail_notify_force_send=False) for record in records):
+            if self.env['mail.activity'].search_count([
+                ('res_model', '=', record._name), ('res_id', 'in', record.ids), ('summary', '=', summary),
+            ], limit=1):
+                continue
+            record.message_post(body=message, subtype_xmlid='mail.mt_note')
+            record.activity_schedule(
+                'mail.mail_activity_data_todo', summary=summary, note=message, user_id=responsible.id,
+            )
+        _logger.warning("Click request for %s needs an accountant: %s", self.reference, message)
+
+    def _click_accountant(self):
+        """The user who handles this company's payment problems: its first accounting manager."""
+        managers = self.env.ref('account.group_account_manager').users.filtered(
+            lambda user: user.active and not user.share and self.company_id in user.company_ids
+        )
+        return managers.sorted('id')[:1] or self.env.ref('base.user_admin')

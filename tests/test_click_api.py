@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.payment_click.click_api import amounts, shop, signing
-from odoo.addons.payment_click.click_api.shop import Effect, ShopError, ShopRejection, TxStatus
+from odoo.addons.payment_click.click_api import amounts, deployment, shop, signing
+from odoo.addons.payment_click.click_api.shop import Alert, Effect, ShopError, ShopRejection, TxStatus
 
 PREPARE_FORM = {
     'click_trans_id': '2854621', 'service_id': '12345', 'click_paydoc_id': '1946296773',
@@ -108,7 +108,7 @@ class TestShopRequests(BaseCase):
     def test_parse_refuses_malformed_values(self):
         for name, value in [('click_trans_id', 'abc'), ('click_trans_id', '-1'), ('click_trans_id', '0'),
                             ('click_paydoc_id', '9' * 20), ('amount', 'lots'), ('error', 'x'),
-                            ('merchant_prepare_id', '7.5')]:
+                            ('merchant_prepare_id', '7.5'), ('error', '1'), ('error', '+0'), ('error', '-0')]:
             with self.subTest(name=name, value=value):
                 self.assertRejected(ShopError.BAD_REQUEST, shop.parse_request,
                                     self._collect(dict(COMPLETE_FORM, **{name: value})))
@@ -136,7 +136,8 @@ class TestShopRequests(BaseCase):
         ]
         for request, status, code, effect in cases:
             with self.subTest(action=request.action, error=request.error, status=status):
-                self.assertEqual(shop.decide(request, status, 77, 15000.0), shop.Decision(code, effect))
+                decision = shop.decide(request, status, 77, 15000.0, paid_by=1946296773)
+                self.assertEqual((decision.code, decision.effect), (code, effect))
 
     def test_decision_checks_prepare_id_then_cancellation_then_amount(self):
         complete = shop.parse_request(self._collect(COMPLETE_FORM))
@@ -151,6 +152,29 @@ class TestShopRequests(BaseCase):
         self.assertEqual(shop.decide(prepare_failed, TxStatus.NEW, 77, 15000.0),
                          shop.Decision(ShopError.TRANSACTION_CANCELLED, Effect.NONE))
 
+    def test_prepare_refuses_more_than_is_left_to_pay(self):
+        """SPEC §11 Y: -4 when nothing is left on the documents, -2 beyond what is left."""
+        prepare = shop.parse_request(self._collect(PREPARE_FORM))
+        for left, code in [(None, ShopError.SUCCESS), (Decimal('15000'), ShopError.SUCCESS),
+                           (Decimal('14999.99'), ShopError.SUCCESS), (Decimal('14999.98'), ShopError.INCORRECT_AMOUNT),
+                           (Decimal('0.00'), ShopError.ALREADY_PAID), (Decimal('-500'), ShopError.ALREADY_PAID)]:
+            with self.subTest(left=left):
+                self.assertEqual(shop.decide(prepare, TxStatus.NEW, 77, 15000.0, amount_left=left).code, code)
+
+    def test_complete_records_debited_money_and_flags_what_needs_a_person(self):
+        complete = shop.parse_request(self._collect(COMPLETE_FORM))
+        self.assertEqual(shop.decide(complete, TxStatus.PREPARED, 77, 15000.0, amount_left=Decimal('5000')),
+                         shop.Decision(ShopError.SUCCESS, Effect.CONFIRM, Alert.OVERPAID, Decimal('10000.00')))
+        self.assertEqual(shop.decide(complete, TxStatus.PREPARED, 77, 15000.0, amount_left=Decimal('-1')).excess,
+                         Decimal('15000.00'), "the excess is at most the payment")
+        self.assertEqual(shop.decide(complete, TxStatus.PAID, 77, 15000.0, paid_by=1946296773).alert, Alert.NONE)
+        self.assertEqual(shop.decide(complete, TxStatus.PAID, 77, 15000.0, paid_by=1).alert, Alert.PAID_TWICE)
+        self.assertEqual(shop.decide(complete, TxStatus.CANCELLED, 77, 15000.0).alert,
+                         Alert.DEBITED_WHILE_CANCELLED)
+        cancel = shop.parse_request(self._collect(dict(COMPLETE_FORM, error='-5017')))
+        self.assertEqual(shop.decide(cancel, TxStatus.CANCELLED, 77, 15000.0).alert, Alert.NONE)
+        self.assertEqual(shop.decide(cancel, TxStatus.PAID, 77, 15000.0, paid_by=1).alert, Alert.NONE)
+
     def test_answers(self):
         self.assertEqual(shop.build_answer(ShopError.SUCCESS, PREPARE_FORM, 77), {
             'click_trans_id': 2854621, 'merchant_trans_id': 'S00042-1', 'merchant_prepare_id': 77,
@@ -160,3 +184,18 @@ class TestShopRequests(BaseCase):
         self.assertEqual(shop.build_answer(ShopError.BAD_REQUEST, {'click_trans_id': 'x'}),
                          {'error': -8, 'error_note': 'Error in request from click'})
         self.assertNotIn('merchant_prepare_id', shop.build_answer(ShopError.ALREADY_PAID, PREPARE_FORM, 77))
+
+
+@tagged('post_install', '-at_install', 'click_unit')
+class TestDeployment(BaseCase):
+
+    def test_click_can_only_call_public_https_addresses(self):
+        problems = deployment.callback_url_problems
+        self.assertEqual(problems('https://shop.example.uz/payment/click/prepare'), [])
+        self.assertEqual(problems('https://195.158.0.10/payment/click/prepare'), [])
+        self.assertEqual(problems('http://shop.example.uz/payment/click/prepare'), [deployment.NOT_HTTPS])
+        for url in ('https://localhost:8069/x', 'https://192.168.1.5/x', 'https://10.0.0.2/x', 'https://odoo/x',
+                    'https://[::1]/x', 'https://odoo.local/x', 'https://127.0.0.1/x'):
+            with self.subTest(url=url):
+                self.assertEqual(problems(url), [deployment.NOT_PUBLIC])
+        self.assertEqual(problems('http://localhost:8069/x'), [deployment.NOT_HTTPS, deployment.NOT_PUBLIC])

@@ -30,6 +30,16 @@ class TestPaymentProvider(ClickCommon):
         self.assertEqual(self.click.click_prepare_url, base_url + ClickController._prepare_url)
         self.assertEqual(self.click.click_complete_url, base_url + ClickController._complete_url)
 
+    def test_form_warns_when_click_cannot_reach_the_callback_urls(self):
+        self.env['ir.config_parameter'].set_param('web.base.url', 'http://localhost:8069')
+        self.click.invalidate_recordset(['click_callback_warning'])
+        self.assertIn("not https", self.click.click_callback_warning)
+        self.assertIn("private network", self.click.click_callback_warning)
+        self.env['ir.config_parameter'].set_param('web.base.url', 'https://shop.example.uz')
+        self.click.invalidate_recordset(['click_callback_warning'])
+        self.assertFalse(self.click.click_callback_warning)
+        self.assertEqual(self.click.click_prepare_url, 'https://shop.example.uz/payment/click/prepare')
+
     def test_credentials_are_for_system_admins_only(self):
         for field_name in ('click_merchant_id', 'click_service_id', 'click_merchant_user_id', 'click_secret_key'):
             self.assertEqual(self.click._fields[field_name].groups, 'base.group_system')

@@ -1,4 +1,10 @@
+from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from lxml import etree
+
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
@@ -44,3 +50,30 @@ class TestPaymentTransaction(ClickCommon):
         self._create_click_tx(reference='INV-2025-00012')
         self.assertEqual(compute('click', prefix='INV/2025/00012'), 'INV-2025-00012-1')
         self.assertRegex(compute('click', prefix='/// ***'), r'^tx-\d+$')
+
+    def test_support_finds_a_payment_by_clicks_numbers(self):
+        tx = self._create_click_tx(provider_reference='1946296773', click_trans_id='2854621')
+        search_view = self.env['payment.transaction'].get_views([(False, 'search')])['views']['search']['arch']
+        for field_name in ('provider_reference', 'click_trans_id'):
+            self.assertIn(f'name="{field_name}"', search_view)
+        list_view = self.env['payment.transaction'].get_views([(False, 'list')])['views']['list']['arch']
+        self.assertIn('name="click_trans_id"', list_view)
+        Transaction = self.env['payment.transaction']
+        self.assertEqual(Transaction.search([('provider_reference', '=', '1946296773')]), tx)
+        self.assertEqual(Transaction.search([('click_trans_id', '=', '2854621')]), tx)
+
+    def test_stale_prepared_payments_filter(self):
+        """Prepared over an hour ago and never completed: the lost Completes to chase."""
+        stale = self._create_click_tx(reference='STALE', click_trans_id='1',
+                                      click_prepare_date=datetime.now() - timedelta(hours=2))
+        self._create_click_tx(reference='FRESH', click_trans_id='2', click_prepare_date=datetime.now())
+        self._create_click_tx(reference='DONE', click_trans_id='3', state='done',
+                              click_prepare_date=datetime.now() - timedelta(hours=2))
+        views = self.env['payment.transaction'].get_views([(False, 'search')])
+        arch = etree.fromstring(views['views']['search']['arch'])
+        domain = arch.xpath("//filter[@name='click_stale_prepared']")[0].get('domain')
+        # The web client's datetime has to_utc(); the server runs in UTC.
+        now = type('Now', (datetime,), {'to_utc': lambda self: self})
+        module = type('datetime', (), {'datetime': now})
+        domain = safe_eval(domain, {'datetime': module, 'relativedelta': relativedelta})
+        self.assertEqual(self.env['payment.transaction'].search(domain + [('provider_id', '=', self.click.id)]), stale)

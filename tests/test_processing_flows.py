@@ -2,7 +2,7 @@
 import time
 
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import format_amount, mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click.click_api.shop import ShopError
@@ -39,7 +39,8 @@ class TestProcessingFlows(AccountPaymentCommon, ClickCommon):
         button = self._extract_values_from_html_form(processing_values['redirect_form_html'])
         page = self.opener.get(button['action'], params=button['inputs'])
         self.assertEqual(page.status_code, 200)
-        self.assertIn(button['inputs']['amount'], page.text)
+        self.assertIn(format_amount(self.env, invoice.amount_residual, invoice.currency_id), page.text)
+        self.assertIn('Invoice:', page.text)
         self.assertIn(processing_values['reference'], page.text)
         landed = self.opener.post(button['action'], data=dict(button['inputs'], outcome=outcome))
         self.assertEqual(landed.status_code, 200)
@@ -65,7 +66,7 @@ class TestProcessingFlows(AccountPaymentCommon, ClickCommon):
         self.assertEqual(payment.journal_id, self.company_data['default_journal_bank'])
         self.assertEqual(payment.currency_id, self.currency)
         self.assertEqual(payment.amount, 15000.0)
-        self.assertIn(tx.click_paydoc_id, payment.memo)
+        self.assertIn(tx.provider_reference, payment.memo)
         self.assertIn(tx.click_trans_id, payment.memo)
         self.assertIn(self.customer_invoice.payment_state, ('paid', 'in_payment'))
         self.assertFalse(self.customer_invoice.amount_residual)
@@ -77,6 +78,10 @@ class TestProcessingFlows(AccountPaymentCommon, ClickCommon):
         self.assertFalse(tx.payment_id)
         self.assertEqual(self.customer_invoice.payment_state, 'not_paid')
         self.assertTrue(self.customer_invoice._has_to_be_paid(), "the customer can try again")
+        page = self.opener.get(self._build_url('/payment/status'))
+        self.assertIn("no money was taken", page.text)
+        self.assertIn(f"Pay {self.customer_invoice.name} again", page.text)
+        self.assertIn(self.customer_invoice.access_url, page.text)
 
     @mute_logger('odoo.addons.payment_click.models.payment_transaction')
     def test_an_invoice_cannot_be_paid_twice(self):

@@ -50,7 +50,6 @@ class TestShopCallbacks(ClickCommon):
         self.assertEqual(response.body['merchant_trans_id'], self.tx.reference)
         self.assertEqual(self.tx.state, 'draft')
         self.assertEqual(self.tx.click_trans_id, '2854621')
-        self.assertEqual(self.tx.click_paydoc_id, '1946296773')
         self.assertEqual(self.tx.provider_reference, '1946296773')
         self.assertEqual(self.tx.click_merchant_prepare_id, self.tx.id)
 
@@ -108,7 +107,7 @@ class TestShopCallbacks(ClickCommon):
         self.assertAnswer(completed, ShopError.SUCCESS)
         self.assertEqual(completed.body['merchant_confirm_id'], self.tx.id)
         self.assertEqual(self.tx.state, 'done')
-        self.assertEqual(self.tx.click_paydoc_id, completed.form['click_paydoc_id'])
+        self.assertEqual(self.tx.provider_reference, completed.form['click_paydoc_id'])
         self.assertGreater(
             self.env['ir.cron.trigger'].search([('cron_id', '=', post_processing.id)]) - triggers,
             self.env['ir.cron.trigger'],

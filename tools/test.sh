@@ -9,7 +9,7 @@ dropdb --if-exists "$db"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-"${odoo[@]}" -i payment_click --without-demo=all --test-tags /payment_click --stop-after-init \
+"${odoo[@]}" -i payment_click,sale --without-demo=all --test-tags /payment_click --stop-after-init \
   --http-port="${PAYMENT_CLICK_TEST_PORT:-8169}" --log-level=test "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
