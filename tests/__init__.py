@@ -1,5 +1,6 @@
 from . import test_click_api
 from . import test_concurrency
+from . import test_merchant_client
 from . import test_money_safety
 from . import test_payment_provider
 from . import test_payment_transaction

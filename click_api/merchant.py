@@ -1,0 +1,313 @@
+"""Merchant API client (SPEC §7): the merchant's calls to Click, signed with the ``Auth`` header.
+
+Every method returns Click's JSON object with its integer fields as ``int``, or raises a
+MerchantApiError whose message a person can act on.
+"""
+import hashlib
+import logging
+import re
+import time
+from datetime import timedelta
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .amounts import format_amount, to_decimal
+
+_logger = logging.getLogger(__name__)
+
+PRODUCTION_BASE_URL = 'https://api.click.uz/v2/merchant/'
+# Only GETs are retried, and only on answers that mean "Click is momentarily down". A refused
+# connection or a timeout is reported at once: the user would only wait longer. Click's
+# Retry-After is not obeyed, as it could hold an Odoo worker for any time.
+GET_RETRY = Retry(
+    total=2, connect=0, read=False, other=0, allowed_methods=frozenset({'GET'}),
+    status_forcelist=(502, 503, 504), backoff_factor=0.3, raise_on_status=False,
+    respect_retry_after_header=False,
+)
+# SPEC §7.4, completed for statuses Click does not list.
+HTTP_MEANINGS = {
+    400: "bad request: Click could not read the data or the address",
+    401: "not authorized: check the Merchant User ID and Secret Key, and this server's clock",
+    403: "forbidden: this Merchant User may not call this method; ask Click to allow it",
+    404: "not found: check the API base URL",
+    406: "not acceptable: Click refused the data type",
+    410: "gone: Click no longer offers this method",
+    500: "Click had an internal error; try again later",
+    502: "Click's service is down or being upgraded; try again later",
+    503: "Click's service is unavailable; try again later",
+    504: "Click's service did not answer in time; try again later",
+}
+INTEGER_FIELDS = ('error_code', 'invoice_id', 'invoice_status', 'payment_id', 'payment_status', 'temporary')
+_INTEGER = re.compile(r'-?\d{1,19}')
+HIDDEN_FIELDS = frozenset({'secret_key', 'card_token', 'expire_date', 'sms_code'})
+MASK = '***'
+
+
+class MerchantApiError(Exception):
+    """Any failed Merchant API call."""
+
+
+class MerchantTransportError(MerchantApiError):
+    """No answer from Click: the connection failed or timed out (``timeout`` tells which)."""
+
+    def __init__(self, message, timeout):
+        super().__init__(message)
+        self.timeout = timeout
+
+
+class MerchantHttpError(MerchantApiError):
+    """Click answered with a non-2xx HTTP status; ``meaning`` says what it means in plain words."""
+
+    def __init__(self, message, status, meaning, error_note=None):
+        super().__init__(message)
+        self.status = status
+        self.meaning = meaning
+        self.error_note = error_note
+
+
+class MerchantResponseError(MerchantHttpError):
+    """Click answered 2xx, but not with a JSON object that says whether the call succeeded."""
+
+
+class MerchantBusinessError(MerchantApiError):
+    """Click answered with ``error_code != 0``; ``error_note`` is Click's reason."""
+
+    def __init__(self, message, error_code, error_note):
+        super().__init__(message)
+        self.error_code = error_code
+        self.error_note = error_note
+
+
+def merchant_auth_header(merchant_user_id, secret_key, timestamp):
+    """Return the ``Auth`` header of SPEC §7.2: ``user_id:sha1(timestamp + secret_key):timestamp``."""
+    digest = hashlib.sha1(f'{timestamp}{secret_key}'.encode()).hexdigest()
+    return f'{merchant_user_id}:{digest}:{timestamp}'
+
+
+def mask_card_number(value):
+    """Keep only the first six and the last four digits of a card number: ``860012******9012``."""
+    text = str(value)
+    digits = [index for index, char in enumerate(text) if char.isdigit()]
+    hidden = set(digits[6:-4])
+    return ''.join('*' if index in hidden else char for index, char in enumerate(text))
+
+
+def mask_sensitive(data):
+    """Return a copy of a request or response body that is safe to log."""
+    return {
+        key: mask_card_number(value) if key == 'card_number' else MASK if key in HIDDEN_FIELDS else value
+        for key, value in data.items()
+    }
+
+
+def reversal_allowed(paid_at_tashkent, now_tashkent):
+    """Tell whether Click still accepts a reversal of a payment (SPEC §7.5.5).
+
+    Click reverses payments of the current month, and those of the previous month on the 1st only.
+    Both datetimes are Asia/Tashkent wall-clock times.
+    """
+    paid_month = (paid_at_tashkent.year, paid_at_tashkent.month)
+    if paid_month == (now_tashkent.year, now_tashkent.month):
+        return True
+    previous = now_tashkent.replace(day=1) - timedelta(days=1)
+    return now_tashkent.day == 1 and paid_month == (previous.year, previous.month)
+
+
+def _amount(amount):
+    """So'm as a JSON number (SPEC §7.3).
+
+    ``json`` cannot write a Decimal, so the amount rounded to the tiyin goes out as a float, whose
+    shortest representation has the same digits as ``N.NN`` (trailing zeros aside: ``15000.0``,
+    ``1500.5``); this is exact for any amount under 10^13 so'm.
+    """
+    return float(to_decimal(amount))
+
+
+def _json_object(response):
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _typed(body):
+    """Return Click's JSON object with its integer fields as ``int``, whether written as numbers or text.
+
+    :raise ValueError: saying why ``body`` is not an answer of Click's
+    """
+    if body is None:
+        raise ValueError("the answer is not the JSON object Click sends")
+    if body.get('error_code') is None:
+        raise ValueError("the answer has no error_code")
+    typed = dict(body)
+    for name in INTEGER_FIELDS:
+        value = typed.get(name)
+        if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+            typed[name] = int(value)
+        elif value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"the answer's {name} is not a whole number")
+    return typed
+
+
+def _os_reason(exc):
+    """The operating system's reason for a failed connection, e.g. ``Connection refused``."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.strerror:
+            return exc.strerror
+        exc = exc.__cause__ or exc.__context__
+    return "connection failed"
+
+
+class MerchantClient:
+    """Calls Click's Merchant API for one service, with one HTTP session per client."""
+
+    def __init__(self, service_id, merchant_user_id, secret_key, base_url=PRODUCTION_BASE_URL,
+                 timeout=(5, 20), clock=time.time):
+        """
+        :param timeout: ``(connect, read)`` seconds
+        :param clock: returns the current UNIX time, read once per call for the ``Auth`` header
+        """
+        self.service_id = int(service_id)
+        self.merchant_user_id = merchant_user_id
+        self.secret_key = secret_key
+        self.base_url = base_url.rstrip('/') + '/'
+        self.timeout = timeout
+        self.clock = clock
+        self.session = requests.Session()
+        self.session.headers.update({'Accept': 'application/json', 'Content-Type': 'application/json'})
+        self.session.mount('http://', HTTPAdapter(max_retries=GET_RETRY))
+        self.session.mount('https://', HTTPAdapter(max_retries=GET_RETRY))
+
+    def close(self):
+        self.session.close()
+
+    def _call(self, method, path, json=None, log_path=None):
+        """Send one signed request and return Click's answer, typed.
+
+        :param str log_path: ``path`` as it may be logged, when it holds a secret
+        """
+        endpoint = f'{method} {log_path or path}'
+        timestamp = int(self.clock())
+        auth = merchant_auth_header(self.merchant_user_id, self.secret_key, timestamp)
+        _logger.debug("Click Merchant API %s, Auth %s:%s:%s, body %s", endpoint, self.merchant_user_id, MASK,
+                      timestamp, mask_sensitive(json) if json else None)
+        started = time.monotonic()
+        try:
+            response = self.session.request(method, self.base_url + path, json=json, headers={'Auth': auth},
+                                            timeout=self.timeout, allow_redirects=False)
+        except requests.RequestException as exc:
+            # The exception's text names the full URL, which may hold a card token: it is not chained.
+            raise self._transport_error(exc, endpoint, method) from None
+        body = _json_object(response)
+        _logger.info("Click Merchant API %s: HTTP %s, error_code %s, %.2f s", endpoint, response.status_code,
+                     body.get('error_code') if body else None, time.monotonic() - started)
+        _logger.debug("Click Merchant API %s answered %s", endpoint, mask_sensitive(body) if body else None)
+        note = body.get('error_note') if body else None
+        if not 200 <= response.status_code < 300:
+            meaning = HTTP_MEANINGS.get(response.status_code) or (
+                "Click's server failed; try again later" if response.status_code >= 500 else "an unexpected answer"
+            )
+            raise MerchantHttpError(
+                f"Click's Merchant API answered HTTP {response.status_code} to {endpoint}: {meaning}."
+                + (f" Click says: {note}" if note else ''),
+                response.status_code, meaning, note,
+            )
+        try:
+            body = _typed(body)
+        except ValueError as exc:
+            raise MerchantResponseError(
+                f"Click's Merchant API answered {endpoint} with HTTP {response.status_code}, but {exc}; "
+                "the outcome is unknown, check it in Click's merchant cabinet.",
+                response.status_code, str(exc), note,
+            ) from None
+        if body['error_code'] != 0:
+            raise MerchantBusinessError(
+                f"Click refused {endpoint}: {note or 'no reason given'} (error code {body['error_code']}).",
+                body['error_code'], note,
+            )
+        return body
+
+    def _transport_error(self, exc, endpoint, method):
+        _logger.info("Click Merchant API %s failed: %s", endpoint, type(exc).__name__)
+        connect, read = self.timeout
+        if isinstance(exc, requests.ConnectTimeout):
+            message = (f"Could not reach Click's Merchant API at {self.base_url} within {connect} seconds: "
+                       "check this server's internet connection and firewall.")
+        elif isinstance(exc, requests.Timeout):
+            message = f"Click's Merchant API did not answer {endpoint} within {read} seconds."
+            if method != 'GET':
+                message += " Click may still carry it out: check the payment's status before trying again."
+        else:
+            message = (f"Could not connect to Click's Merchant API at {self.base_url} ({_os_reason(exc)}): "
+                       "check this server's internet connection and the API base URL.")
+        return MerchantTransportError(message, timeout=isinstance(exc, requests.Timeout))
+
+    def create_invoice(self, amount, phone_number, merchant_trans_id):
+        """Send a payment request to the Click user with this phone number (SPEC §7.5.1).
+
+        :return: Click's answer, with ``invoice_id``
+        """
+        return self._call('POST', 'invoice/create', {
+            'service_id': self.service_id, 'amount': _amount(amount), 'phone_number': phone_number,
+            'merchant_trans_id': merchant_trans_id,
+        })
+
+    def invoice_status(self, invoice_id):
+        """SPEC §7.5.2: ``invoice_status`` and ``invoice_status_note``."""
+        return self._call('GET', f'invoice/status/{self.service_id}/{int(invoice_id)}')
+
+    def payment_status(self, payment_id):
+        """SPEC §7.5.3: ``payment_status`` of a payment (``payment_id`` is Click's ``click_paydoc_id``)."""
+        return self._call('GET', f'payment/status/{self.service_id}/{int(payment_id)}')
+
+    def payment_status_by_mti(self, merchant_trans_id, date):
+        """SPEC §7.5.4: find a payment by our reference and the (Tashkent) date it was created on."""
+        return self._call(
+            'GET', f'payment/status_by_mti/{self.service_id}/{quote(merchant_trans_id, safe="")}/{date:%Y-%m-%d}'
+        )
+
+    def reverse_payment(self, payment_id):
+        """SPEC §7.5.5: reverse a whole payment; see ``reversal_allowed`` for Click's time window."""
+        return self._call('DELETE', f'payment/reversal/{self.service_id}/{int(payment_id)}')
+
+    def partial_reverse_payment(self, payment_id, amount):
+        """SPEC §7.5.6: reverse part of a payment (undocumented by Click; keep behind a feature flag)."""
+        return self._call(
+            'DELETE', f'payment/partial_reversal/{self.service_id}/{int(payment_id)}/{format_amount(amount)}'
+        )
+
+    def request_card_token(self, card_number, expire_date, temporary=True):
+        """SPEC §7.5.7: ask for a card token; Click texts a code to the card's phone.
+
+        :param str expire_date: ``MMYY``
+        :param bool temporary: whether Click deletes the token after one payment
+        """
+        return self._call('POST', 'card_token/request', {
+            'service_id': self.service_id, 'card_number': card_number, 'expire_date': expire_date,
+            'temporary': int(bool(temporary)),
+        })
+
+    def verify_card_token(self, card_token, sms_code):
+        """SPEC §7.5.8: confirm a card token with the code the card holder received."""
+        return self._call('POST', 'card_token/verify', {
+            'service_id': self.service_id, 'card_token': card_token, 'sms_code': int(sms_code),
+        })
+
+    def pay_with_card_token(self, card_token, amount, transaction_parameter):
+        """SPEC §7.5.9 and §11 G: charge a verified card token.
+
+        :return: Click's answer, with ``payment_id`` and ``payment_status``
+        """
+        return self._call('POST', 'card_token/payment', {
+            'service_id': self.service_id, 'card_token': card_token, 'amount': _amount(amount),
+            'transaction_parameter': transaction_parameter,
+        })
+
+    def delete_card_token(self, card_token):
+        """SPEC §7.5.10."""
+        return self._call('DELETE', f'card_token/{self.service_id}/{quote(card_token, safe="")}',
+                          log_path=f'card_token/{self.service_id}/{MASK}')

@@ -1,0 +1,321 @@
+"""The Merchant API client against a real loopback HTTP server that plays Click."""
+import hashlib
+import json
+import logging
+import socket
+import threading
+import time
+from datetime import date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from odoo.tests import BaseCase, tagged
+from odoo.tests.common import _super_send
+
+from odoo.addons.payment_click.click_api import merchant
+from odoo.addons.payment_click.click_api.merchant import (
+    MerchantBusinessError,
+    MerchantClient,
+    MerchantHttpError,
+    MerchantResponseError,
+    MerchantTransportError,
+)
+
+SERVICE_ID = 36
+USER_ID = 4321
+SECRET = 'TEST_SECRET'
+CARD = '8600123456789012'
+CARD_TOKEN = '3B1DF3F1-7358-407C-B57F-0F6351310803'
+SMS_CODE = 73519
+OK = {'error_code': 0, 'error_note': 'Success'}
+
+
+class _ClickHandler(BaseHTTPRequestHandler):
+    """Records each request and answers with the next ``(status, body, delay)`` of the server's script."""
+
+    def _answer(self):
+        raw = self.rfile.read(int(self.headers.get('Content-Length') or 0)).decode()
+        user, digest, timestamp = (self.headers.get('Auth', '').split(':') + ['', '', ''])[:3]
+        self.server.seen.append({
+            'method': self.command, 'path': self.path, 'headers': dict(self.headers), 'raw': raw,
+            'body': json.loads(raw) if raw else None, 'timestamp': timestamp,
+            'auth_ok': user == str(USER_ID) and digest == hashlib.sha1(f'{timestamp}{SECRET}'.encode()).hexdigest(),
+        })
+        status, body, delay = self.server.script.pop(0) if self.server.script else (500, 'nothing scripted', 0)
+        time.sleep(delay)
+        payload = (body if isinstance(body, str) else json.dumps(body)).encode()
+        self.send_response(status)
+        self.send_header('Content-Type', 'text/html' if isinstance(body, str) else 'application/json')
+        self.send_header('Content-Length', str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_DELETE = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+class _ClickServer(ThreadingHTTPServer):
+
+    def __init__(self):
+        super().__init__(('127.0.0.1', 0), _ClickHandler)
+        self.script, self.seen = [], []
+
+    def handle_error(self, request, client_address):
+        """A client that stopped waiting (the timeout test) is expected."""
+
+
+@tagged('post_install', '-at_install', 'click_unit')
+class TestMerchantClient(BaseCase):
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        # Odoo's guard lifts timeouts under 10 s and cannot compare a (connect, read) pair;
+        # every request of these tests goes to 127.0.0.1.
+        return _super_send(s, r, **kw)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = _ClickServer()
+        thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
+        thread.start()
+        cls.addClassCleanup(thread.join)
+        cls.addClassCleanup(cls.server.server_close)
+        cls.addClassCleanup(cls.server.shutdown)
+        cls.base_url = f'http://127.0.0.1:{cls.server.server_address[1]}/v2/merchant/'
+
+    def setUp(self):
+        super().setUp()
+        self.server.script.clear()
+        self.server.seen.clear()
+        self.client = self.make_client()
+
+    def make_client(self, **kwargs):
+        client = MerchantClient(SERVICE_ID, USER_ID, SECRET, **dict({'base_url': self.base_url}, **kwargs))
+        self.addCleanup(client.close)
+        return client
+
+    def script(self, *answers):
+        """Queue answers: ``(status, body)`` or ``(status, body, delay)``."""
+        self.server.script.extend((*answer, 0)[:3] for answer in answers)
+
+    def seen(self, *keys):
+        return [tuple(request[key] for key in keys) for request in self.server.seen]
+
+    def test_auth_header_worked_vector(self):
+        """SPEC §7.2."""
+        self.assertEqual(merchant.merchant_auth_header(4321, 'TEST_SECRET', 1714987805),
+                         '4321:aae4d334acadd3224943b9e05ec198c85fac7ba0:1714987805')
+
+    def test_create_invoice(self):
+        self.script((200, dict(OK, invoice_id='1234567')))
+        answer = self.client.create_invoice(15000.5, '998901234567', 'S00042-1')
+        self.assertEqual(answer, dict(OK, invoice_id=1234567))
+        [request] = self.server.seen
+        self.assertEqual((request['method'], request['path']), ('POST', '/v2/merchant/invoice/create'))
+        self.assertEqual(request['body'], {'service_id': 36, 'amount': 15000.5, 'phone_number': '998901234567',
+                                           'merchant_trans_id': 'S00042-1'})
+        self.assertIn('"amount": 15000.5,', request['raw'])
+        self.assertEqual(request['headers']['Accept'], 'application/json')
+        self.assertEqual(request['headers']['Content-Type'], 'application/json')
+        self.assertTrue(request['auth_ok'])
+        self.assertLessEqual(abs(int(request['timestamp']) - time.time()), 5)
+
+    def test_amounts_are_rounded_to_the_tiyin(self):
+        self.script((200, dict(OK, invoice_id=1)))
+        self.client.create_invoice(0.1 + 0.2, '998901234567', 'S1')
+        self.assertIn('"amount": 0.3,', self.server.seen[0]['raw'])
+
+    def test_status_endpoints(self):
+        self.script(
+            (200, dict(OK, invoice_status=-99, invoice_status_note='Deleted')),
+            (200, dict(OK, payment_id='1234567', payment_status=2)),
+            (200, dict(OK, payment_id=1234567, merchant_trans_id='S00042/1 é')),
+        )
+        self.assertEqual(self.client.invoice_status(77)['invoice_status'], -99)
+        self.assertEqual(self.client.payment_status(1234567)['payment_id'], 1234567)
+        self.assertNotIn('payment_status', self.client.payment_status_by_mti('S00042/1 é', date(2024, 5, 6)))
+        self.assertEqual(self.seen('method', 'path'), [
+            ('GET', '/v2/merchant/invoice/status/36/77'),
+            ('GET', '/v2/merchant/payment/status/36/1234567'),
+            ('GET', '/v2/merchant/payment/status_by_mti/36/S00042%2F1%20%C3%A9/2024-05-06'),
+        ])
+        self.assertTrue(all(request['auth_ok'] and request['headers']['Content-Type'] == 'application/json'
+                            for request in self.server.seen))
+
+    def test_reversals(self):
+        self.script((200, dict(OK, payment_id=1234567)), (200, OK))
+        self.assertEqual(self.client.reverse_payment('1234567')['payment_id'], 1234567)
+        self.client.partial_reverse_payment(1234567, 1500.5)
+        self.assertEqual(self.seen('method', 'path'), [
+            ('DELETE', '/v2/merchant/payment/reversal/36/1234567'),
+            ('DELETE', '/v2/merchant/payment/partial_reversal/36/1234567/1500.50'),
+        ])
+
+    def test_card_token_endpoints(self):
+        self.script(
+            (200, dict(OK, card_token=CARD_TOKEN, phone_number='99890***1234', temporary=1)),
+            (200, dict(OK, card_number='8600 12** **** 9012')),
+            (200, dict(OK, payment_id='598761234', payment_status=1)),
+            (200, OK),
+        )
+        self.assertEqual(self.client.request_card_token(CARD, '0399', temporary=True)['card_token'], CARD_TOKEN)
+        self.client.verify_card_token(CARD_TOKEN, str(SMS_CODE))
+        self.assertEqual(self.client.pay_with_card_token(CARD_TOKEN, 15000, 'S00042-1')['payment_id'], 598761234)
+        self.client.delete_card_token(CARD_TOKEN)
+        self.assertEqual(self.seen('method', 'path', 'body'), [
+            ('POST', '/v2/merchant/card_token/request',
+             {'service_id': 36, 'card_number': CARD, 'expire_date': '0399', 'temporary': 1}),
+            ('POST', '/v2/merchant/card_token/verify',
+             {'service_id': 36, 'card_token': CARD_TOKEN, 'sms_code': SMS_CODE}),
+            ('POST', '/v2/merchant/card_token/payment',
+             {'service_id': 36, 'card_token': CARD_TOKEN, 'amount': 15000.0, 'transaction_parameter': 'S00042-1'}),
+            ('DELETE', f'/v2/merchant/card_token/36/{CARD_TOKEN}', None),
+        ])
+        self.assertTrue(all(request['auth_ok'] for request in self.server.seen))
+
+    def test_business_error_carries_clicks_note(self):
+        self.script((200, {'error_code': '-31', 'error_note': 'Invalid phone number'}))
+        with self.assertRaises(MerchantBusinessError) as caught:
+            self.client.create_invoice(100, '998000000000', 'S1')
+        self.assertEqual((caught.exception.error_code, caught.exception.error_note), (-31, 'Invalid phone number'))
+        self.assertEqual(str(caught.exception),
+                         "Click refused POST invoice/create: Invalid phone number (error code -31).")
+
+    def test_http_errors(self):
+        self.script((401, 'Unauthorized'), (400, {'error_code': -8, 'error_note': 'Bad amount'}),
+                    (500, 'oops'), (502, 'down'))
+        with self.assertRaises(MerchantHttpError) as caught:
+            self.client.payment_status(1)
+        self.assertEqual(caught.exception.status, 401)
+        self.assertEqual(caught.exception.meaning,
+                         "not authorized: check the Merchant User ID and Secret Key, and this server's clock")
+        self.assertIn("answered HTTP 401 to GET payment/status/36/1", str(caught.exception))
+        with self.assertRaises(MerchantHttpError) as caught:
+            self.client.reverse_payment(1)
+        self.assertEqual((caught.exception.status, caught.exception.error_note), (400, 'Bad amount'))
+        self.assertTrue(str(caught.exception).endswith("Click says: Bad amount"))
+        for status in (500, 502):
+            with self.assertRaises(MerchantHttpError) as caught:
+                self.client.create_invoice(100, '998901234567', 'S1')
+            self.assertEqual(caught.exception.status, status)
+            self.assertNotIsInstance(caught.exception, MerchantResponseError)
+        self.assertEqual(len(self.server.seen), 4)
+
+    def test_unreadable_success_answers(self):
+        self.script((200, '<html>maintenance</html>'), (200, [OK]), (200, {'error_note': 'Success'}),
+                    (200, dict(OK, payment_id='12x')))
+        for meaning in ("the answer is not the JSON object Click sends",
+                        "the answer is not the JSON object Click sends",
+                        "the answer has no error_code",
+                        "the answer's payment_id is not a whole number"):
+            with self.assertRaises(MerchantResponseError) as caught:
+                self.client.payment_status(1)
+            self.assertEqual((caught.exception.status, caught.exception.meaning), (200, meaning))
+
+    def test_read_timeout(self):
+        client = self.make_client(timeout=(2, 0.3))
+        for call in (lambda: client.payment_status(1), lambda: client.reverse_payment(1)):
+            self.script((200, OK, 1))
+            with self.assertRaises(MerchantTransportError) as caught:
+                call()
+            self.assertTrue(caught.exception.timeout)
+            self.assertIn("did not answer", str(caught.exception))
+        self.assertIn("check the payment's status", str(caught.exception))
+        self.assertEqual(len(self.server.seen), 2, "a timed out GET is not retried")
+
+    def test_connection_refused(self):
+        with socket.socket() as closed:
+            closed.bind(('127.0.0.1', 0))
+            port = closed.getsockname()[1]
+        client = self.make_client(base_url=f'http://127.0.0.1:{port}/v2/merchant/')
+        with self.assertRaises(MerchantTransportError) as caught:
+            client.payment_status(1)
+        self.assertFalse(caught.exception.timeout)
+        self.assertIn("Connection refused", str(caught.exception))
+        self.assertIsNone(caught.exception.__cause__)
+
+    def test_get_is_retried_on_unavailable(self):
+        self.script((503, 'busy'), (503, 'busy'), (200, dict(OK, payment_id=5, payment_status=2)))
+        self.assertEqual(self.client.payment_status(5)['payment_status'], 2)
+        self.assertEqual(len(self.server.seen), 3)
+
+    def test_get_retries_give_up(self):
+        self.script((502, 'down'), (503, 'busy'), (504, 'late'), (200, OK))
+        with self.assertRaises(MerchantHttpError) as caught:
+            self.client.invoice_status(1)
+        self.assertEqual(caught.exception.status, 504)
+        self.assertEqual(len(self.server.seen), 3)
+
+    def test_post_and_delete_are_never_retried(self):
+        for call in (lambda: self.client.create_invoice(100, '998901234567', 'S1'),
+                     lambda: self.client.reverse_payment(1)):
+            self.server.script[:] = [(503, 'busy', 0), (200, OK, 0)]
+            with self.assertRaises(MerchantHttpError):
+                call()
+        self.assertEqual(self.seen('method'), [('POST',), ('DELETE',)])
+
+    def test_auth_is_fresh_per_call(self):
+        now = int(time.time())
+        client = self.make_client(clock=iter([now, now + 1]).__next__)
+        self.script((200, OK), (200, OK))
+        client.invoice_status(1)
+        client.invoice_status(1)
+        self.assertEqual([request['headers']['Auth'] for request in self.server.seen],
+                         [merchant.merchant_auth_header(USER_ID, SECRET, now + i) for i in range(2)])
+        self.assertTrue(all(request['auth_ok'] for request in self.server.seen))
+
+    def test_logs_hide_secrets_and_card_data(self):
+        self.script(
+            (200, dict(OK, card_token=CARD_TOKEN, phone_number='99890***1234', temporary=0)),
+            (200, dict(OK, card_number='8600 12** **** 9012')),
+            (200, OK),
+            (401, {'error_code': -1, 'error_note': 'Auth failed'}),
+        )
+        with self.assertLogs(merchant.__name__, level=logging.DEBUG) as logs:
+            self.client.request_card_token(CARD, '0399', temporary=False)
+            self.client.verify_card_token(CARD_TOKEN, SMS_CODE)
+            self.client.delete_card_token(CARD_TOKEN)
+            with self.assertRaises(MerchantHttpError):
+                self.client.delete_card_token(CARD_TOKEN)
+        output = '\n'.join(logs.output)
+        digests = {request['headers']['Auth'].split(':')[1] for request in self.server.seen}
+        for secret in (SECRET, CARD, str(SMS_CODE), CARD_TOKEN, '0399', *digests):
+            self.assertNotIn(secret, output)
+        self.assertIn("860012******9012", output)
+        self.assertIn("card_token/36/***", output)
+        self.assertTrue(any(record.levelno == logging.INFO for record in logs.records))
+
+    def test_masking(self):
+        body = {'service_id': 36, 'card_number': CARD, 'expire_date': '0399', 'sms_code': 12345,
+                'card_token': CARD_TOKEN, 'secret_key': SECRET, 'amount': 1.5}
+        self.assertEqual(merchant.mask_sensitive(body), {
+            'service_id': 36, 'card_number': '860012******9012', 'expire_date': '***', 'sms_code': '***',
+            'card_token': '***', 'secret_key': '***', 'amount': 1.5,
+        })
+        self.assertEqual(body['card_number'], CARD, "the body itself is left alone")
+        self.assertEqual(merchant.mask_card_number('8600 1234 5678 9012 345'), '8600 12** **** ***2 345')
+        self.assertEqual(merchant.mask_card_number('8600 12** **** 9012'), '8600 12** **** 9012')
+
+
+@tagged('post_install', '-at_install', 'click_unit')
+class TestReversalWindow(BaseCase):
+    """SPEC §7.5.5: this month's payments, and last month's on the 1st only."""
+
+    def test_same_month(self):
+        self.assertTrue(merchant.reversal_allowed(datetime(2024, 5, 1, 0, 0), datetime(2024, 5, 31, 23, 59)))
+        self.assertTrue(merchant.reversal_allowed(datetime(2024, 2, 29, 12, 0), datetime(2024, 2, 29, 12, 5)))
+
+    def test_previous_month_on_the_first_only(self):
+        paid = datetime(2024, 4, 30, 23, 59)
+        self.assertTrue(merchant.reversal_allowed(paid, datetime(2024, 5, 1, 0, 0)))
+        self.assertTrue(merchant.reversal_allowed(paid, datetime(2024, 5, 1, 23, 59)))
+        self.assertFalse(merchant.reversal_allowed(paid, datetime(2024, 5, 2, 0, 0)))
+        self.assertFalse(merchant.reversal_allowed(datetime(2024, 3, 31, 12, 0), datetime(2024, 5, 1, 0, 0)))
+
+    def test_december_payment_on_january_first(self):
+        self.assertTrue(merchant.reversal_allowed(datetime(2024, 12, 31, 18, 0), datetime(2025, 1, 1, 9, 0)))
+        self.assertFalse(merchant.reversal_allowed(datetime(2024, 12, 31, 18, 0), datetime(2025, 1, 2, 9, 0)))
+        self.assertFalse(merchant.reversal_allowed(datetime(2023, 12, 31, 18, 0), datetime(2025, 1, 1, 9, 0)))
+        self.assertFalse(merchant.reversal_allowed(datetime(2025, 1, 1, 9, 0), datetime(2024, 12, 31, 18, 0)))
