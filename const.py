@@ -5,6 +5,19 @@ PAYMENT_PAGE_URL = 'https://my.click.uz/services/pay'
 
 SUPPORTED_CURRENCIES = ('UZS',)
 
+# Merchant API (SPEC §7): (connect, read) seconds Odoo waits for Click.
+MERCHANT_API_TIMEOUT = (5, 15)
+
+# What the test-mode emulator can be told to get wrong, the way Click can.
+EMULATOR_FAULTS = [
+    ('none', "None: behave like Click"),
+    ('slow', "Merchant API answers after the client has given up"),
+    ('http_500', "Merchant API fails with HTTP 500"),
+    ('http_401', "Merchant API refuses the credentials (HTTP 401)"),
+    ('business_error', "Merchant API refuses the call (error_code -1)"),
+    ('drop_complete', "Payments are debited but Complete is never sent"),
+]
+
 DEFAULT_PAYMENT_METHOD_CODES = {'click'}
 
 CARD_TYPES = [

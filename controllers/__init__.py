@@ -1,2 +1,3 @@
 from . import emulator
+from . import emulator_merchant
 from . import main

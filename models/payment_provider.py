@@ -6,8 +6,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api import deployment
+from odoo.addons.payment_click.click_api import deployment, merchant
 from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
+from odoo.addons.payment_click.controllers.emulator_merchant import ClickMerchantEmulatorController
 from odoo.addons.payment_click.controllers.main import ClickController
 
 
@@ -58,6 +59,12 @@ class PaymentProvider(models.Model):
 
     click_callback_warning = fields.Char(
         string="Callback URL Warning", compute='_compute_click_callback_urls',
+    )
+
+    click_emulator_fault = fields.Selection(
+        string="Emulator Fault", selection=const.EMULATOR_FAULTS, default='none', required=True,
+        help="Test mode only: make the Click emulator misbehave the way Click can, to see how Odoo "
+             "copes.",
     )
 
     # === COMPUTE METHODS === #
@@ -133,6 +140,19 @@ class PaymentProvider(models.Model):
         if self.state == 'enabled':
             return const.PAYMENT_PAGE_URL
         return url_join(self.get_base_url(), ClickEmulatorController._payment_page_url)
+
+    def _click_get_merchant_client(self, timeout=const.MERCHANT_API_TIMEOUT):
+        """The Merchant API client of this provider: Click's API, or the emulator's in test mode."""
+        self.ensure_one()
+        provider = self.sudo()
+        if provider.state == 'enabled':
+            base_url = merchant.PRODUCTION_BASE_URL
+        else:
+            base_url = url_join(provider.get_base_url(), ClickMerchantEmulatorController._base_url)
+        return merchant.MerchantClient(
+            provider.click_service_id, provider.click_merchant_user_id, provider.click_secret_key,
+            base_url=base_url, timeout=timeout,
+        )
 
     @api.model
     def _click_find_by_service_id(self, service_id):
