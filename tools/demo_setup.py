@@ -1,21 +1,64 @@
-"""Shape a fresh demo database for trying Click: so'm prices and Click in test mode.
+"""Shape a fresh demo database for trying Click: a company in Tashkent selling in so'm, the
+website in English, Russian and Uzbek, and Click in test mode.
 
 Fed to ``odoo-bin shell`` by tools/run.sh; ``env`` is the shell's environment.
 """
 import os
 
+SOM_PER_DOLLAR = 12800  # the demo data's prices are meant for dollars
+
+
+def som(dollars):
+    return round(dollars * SOM_PER_DOLLAR, -3)  # whole thousands of so'm
+
+
 uzs = env.ref('base.UZS')
-uzs.active = True
 uzs.symbol = "so'm"  # Odoo's data gives UZS the lev's symbol
-company = env.company
-# Odoo's rates say how many so'm one unit of the company currency buys.
-env['res.currency.rate'].create({'currency_id': uzs.id, 'rate': 12800.0, 'company_id': company.id})
-# The shop shows the prices of its first pricelist: one in so'm, ahead of the demo ones.
-env['res.config.settings'].create({'group_product_pricelist': True}).execute()
-env['product.pricelist'].search([]).action_archive()
-env['product.pricelist'].create({
-    'name': "Uzbek so'm", 'currency_id': uzs.id, 'sequence': 1, 'website_id': env['website'].search([], limit=1).id,
+# Uzbekistan has no accounting localization: Odoo installs its generic chart, which sets the
+# company's currency to USD (and its fiscal country to the US, kept for the chart's taxes).
+company = env.ref('base.main_company')
+company.write({
+    'currency_id': uzs.id,
+    'street': "Amir Temur ko'chasi 107B",
+    'city': "Tashkent",
+    'zip': '100084',
+    'country_id': env.ref('base.uz').id,
+    'phone': '+998 71 200 00 00',
 })
+env.ref('base.USD').active = False  # nothing is in dollars any more
+# Uzbekistan has two time zones, so Odoo set none.
+env['res.users'].with_context(active_test=False).search([]).tz = 'Asia/Tashkent'
+
+# Prices in so'm: the products, their variants' and combos' extras, the demo orders, delivery.
+for template in env['product.template'].with_context(active_test=False).search([]):
+    template.list_price = som(template.list_price)
+for variant in env['product.product'].with_context(active_test=False).search([]):
+    variant.standard_price = som(variant.standard_price)
+for value in env['product.template.attribute.value'].search([('price_extra', '!=', 0)]):
+    value.price_extra = som(value.price_extra)
+for item in env['product.combo.item'].search([('extra_price', '!=', 0)]):
+    item.extra_price = som(item.extra_price)
+for line in env['sale.order.line'].search([]):
+    line.price_unit = som(line.price_unit)
+# Delivery methods: the fixed prices follow their products; the free-over thresholds and rules not.
+for carrier in env['delivery.carrier'].with_context(active_test=False).search([]):
+    carrier.amount = som(carrier.amount)
+for rule in env['delivery.price.rule'].search([]):
+    rule.write({
+        'list_base_price': som(rule.list_base_price), 'list_price': som(rule.list_price),
+        'max_value': som(rule.max_value) if rule.variable == 'price' else rule.max_value,
+    })
+# The demo pricelists are for European visitors (one in euros, where Click is not offered);
+# without them the shop sells in the company's currency.
+env['res.config.settings'].create({'group_product_pricelist': False}).execute()
+
+# Russian ships with Odoo; the module added Uzbek, inactive. Install both with every installed
+# module's terms and offer them on the websites, as Settings > Languages > Add Languages does.
+languages = env['res.lang'].with_context(active_test=False).search([('code', 'in', ['ru_RU', 'uz_UZ'])])
+env['base.language.install'].create({
+    'lang_ids': languages.ids, 'overwrite': True, 'website_ids': env['website'].search([]).ids,
+}).lang_install()
+
 env['ir.config_parameter'].set_param('web.base.url', os.environ['DEMO_BASE_URL'])
 env['ir.config_parameter'].set_param('web.base.url.freeze', True)
 env.ref('payment_click.payment_provider_click').write({
@@ -27,4 +70,4 @@ env.ref('payment_click.payment_provider_click').write({
     'is_published': True,
 })
 env.cr.commit()
-print("Click is in test mode; prices are in so'm.")
+print("Click is in test mode; the company is in Tashkent and sells in so'm.")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Demo: Odoo with the eCommerce and payment_click on a local database with demo data, prices in
-# Uzbek so'm and Click in test mode against the built-in Click emulator.
+# Demo: Odoo with the eCommerce and payment_click on a local database with demo data for a company
+# in Tashkent (so'm prices, Russian and Uzbek on the website) and Click in test mode against the
+# built-in Click emulator.
 # Open http://localhost:8069/shop, buy something, choose Click and press Pay.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +14,11 @@ if ! command -v wkhtmltopdf >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wkhtmltopdf >/dev/null
 fi
 if ! psql -d "$db" -c 'SELECT 1' >/dev/null 2>&1; then
-  echo "payment_click: creating the demo database $db (a few minutes, once)" >&2
+  echo "payment_click: creating the demo database $db for a company in Uzbekistan (a few minutes, once)" >&2
+  "$ODOO_PYTHON" "$here/create_db.py" "${options[@]}" --log-level=warn
+fi
+installed="SELECT 1 FROM ir_module_module WHERE name = 'payment_click' AND state = 'installed'"
+if ! psql -d "$db" -tAc "$installed" | grep -q 1; then
   "${odoo[@]}" -i website_sale,payment_click --stop-after-init --log-level=warn
 fi
 configured="SELECT 1 FROM payment_provider WHERE code = 'click' AND state = 'test'"
