@@ -8,11 +8,13 @@
     'depends': ['payment', 'account_payment'],
     'external_dependencies': {'python': ['requests']},
     'data': [
+        'views/account_move_views.xml',
         'views/payment_click_templates.xml',
         'views/payment_provider_views.xml',
         'views/payment_transaction_views.xml',
         'views/emulator_templates.xml',
 
+        'data/ir_cron_data.xml',
         'data/payment_method_data.xml',
         'data/payment_provider_data.xml',  # Depends on views/payment_click_templates.xml
     ],

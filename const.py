@@ -8,6 +8,12 @@ SUPPORTED_CURRENCIES = ('UZS',)
 # Merchant API (SPEC §7): (connect, read) seconds Odoo waits for Click.
 MERCHANT_API_TIMEOUT = (5, 15)
 
+# Click's reporting day, for status look-ups by date and the reversal window (SPEC §7.5.4-5).
+CLICK_TIMEZONE = 'Asia/Tashkent'
+
+# The status sync gives up on payments Click announced longer ago than this.
+SYNC_MAX_AGE_DAYS = 35
+
 # What the test-mode emulator can be told to get wrong, the way Click can.
 EMULATOR_FAULTS = [
     ('none', "None: behave like Click"),

@@ -46,6 +46,9 @@ PREPARE_FIELDS = (
 )
 COMPLETE_FIELDS = PREPARE_FIELDS + ('merchant_prepare_id',)
 
+# Merchant API payment_status (SPEC §7.5.3): below 0 failed, 0 created, 1 processing, 2 successful.
+PAYMENT_SUCCESSFUL = 2
+
 MAX_BIGINT = 2 ** 63 - 1
 MAX_FIELD_LENGTH = 1000
 _ID_PATTERN = re.compile(r'\d{1,19}')
@@ -215,6 +218,19 @@ def decide(request, status, prepare_id, expected_amount, amount_left=None, paid_
     if excess > TOLERANCE:
         return Decision(ShopError.SUCCESS, Effect.CONFIRM, Alert.OVERPAID, excess)
     return Decision(ShopError.SUCCESS, Effect.CONFIRM)
+
+
+def status_request(service_id, reference, prepare_id, amount, payment_id, click_trans_id, payment_status, note):
+    """The Complete that a finished payment's Merchant API status stands for (SPEC §7.5.3-4).
+
+    Status sync settles through the same table as Complete: a successful payment reads as
+    ``error=0``, a failed or reversed one as its negative status.
+    """
+    return ShopRequest(
+        action=COMPLETE, click_trans_id=click_trans_id, service_id=service_id, click_paydoc_id=payment_id,
+        merchant_trans_id=reference, merchant_prepare_id=prepare_id, amount=amount,
+        error=0 if payment_status == PAYMENT_SUCCESSFUL else payment_status, error_note=note, sign_time='',
+    )
 
 
 def build_answer(code, fields, merchant_billing_id=None):

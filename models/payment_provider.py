@@ -61,6 +61,17 @@ class PaymentProvider(models.Model):
         string="Callback URL Warning", compute='_compute_click_callback_urls',
     )
 
+    click_sync_delay = fields.Integer(
+        string="Ask Click After (minutes)", default=10, required=True,
+        help="A payment Click announced (Prepare) but never completed is checked with Click's "
+             "Merchant API once it is this old, in case its Complete was lost.",
+    )
+    click_partial_refund = fields.Boolean(
+        string="Allow Partial Reversals",
+        help="Refund part of a Click payment through Click's partial reversal. Click's own "
+             "documentation does not describe it: turn it on only once Click confirms your service "
+             "supports it. Otherwise Click payments are refunded in full only.",
+    )
     click_emulator_fault = fields.Selection(
         string="Emulator Fault", selection=const.EMULATOR_FAULTS, default='none', required=True,
         help="Test mode only: make the Click emulator misbehave the way Click can, to see how Odoo "
@@ -68,6 +79,13 @@ class PaymentProvider(models.Model):
     )
 
     # === COMPUTE METHODS === #
+
+    @api.depends('code', 'click_partial_refund')
+    def _compute_feature_support_fields(self):
+        """Override of `payment` to refund through Click's reversal."""
+        super()._compute_feature_support_fields()
+        for provider in self.filtered(lambda p: p.code == 'click'):
+            provider.support_refund = 'partial' if provider.click_partial_refund else 'full_only'
 
     def _compute_click_callback_urls(self):
         messages = {

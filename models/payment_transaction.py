@@ -2,18 +2,21 @@ import logging
 import pprint
 import re
 import unicodedata
+from datetime import timedelta
 
+from markupsafe import Markup
 from werkzeug.urls import url_join
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, format_date
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api import shop
+from odoo.addons.payment_click.click_api import merchant, shop
 from odoo.addons.payment_click.click_api.amounts import format_amount as click_amount, to_decimal
 from odoo.addons.payment_click.click_api.shop import Alert, Effect, ShopError, ShopRejection, TxStatus
+from odoo.addons.payment_click.click_api.merchant import MerchantApiError, MerchantBusinessError
 from odoo.addons.payment_click.click_api.signing import signature_matches
 from odoo.addons.payment_click.controllers.main import ClickController
 
@@ -126,12 +129,7 @@ class PaymentTransaction(models.Model):
             providers = self._click_signing_providers(fields_)
             request_ = shop.parse_request(fields_)
             tx = self._click_lock_transaction(request_.merchant_trans_id, providers)
-            tx._click_check_payable(request_)
-            decision = shop.decide(
-                request_, tx._click_status(request_.action), tx.id, tx.amount,
-                amount_left=tx._click_amount_left(), paid_by=shop.read_id(tx.provider_reference or ''),
-            )
-            tx._click_apply_decision(decision, request_)
+            decision = tx._click_settle(request_)
         except ShopRejection as rejection:
             _logger.warning(
                 "Click request for %r answered %s: %s", str(received.get('merchant_trans_id'))[:LOGGED_VALUE_LENGTH],
@@ -174,6 +172,23 @@ class PaymentTransaction(models.Model):
             raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, "no transaction has this reference")
         return tx
 
+    def _click_settle(self, request_):
+        """The one door for Click's word on a payment: decide and apply it, under the row lock.
+
+        The caller holds the lock of ``_click_lock_transaction``. Complete and the status sync both
+        come through here, so a late or repeated message changes nothing.
+
+        :return: the decision applied
+        :raise ShopRejection: when the request is refused before any decision
+        """
+        self._click_check_payable(request_)
+        decision = shop.decide(
+            request_, self._click_status(request_.action), self.id, self.amount,
+            amount_left=self._click_amount_left(), paid_by=shop.read_id(self.provider_reference or ''),
+        )
+        self._click_apply_decision(decision, request_)
+        return decision
+
     def _click_check_payable(self, request_):
         """Refuse (-5) what nothing payable through Click stands behind (SPEC §11 X, Z).
 
@@ -181,6 +196,8 @@ class PaymentTransaction(models.Model):
         payment, but a Complete for one it prepared earlier is still recorded: money may have moved.
         """
         self.ensure_one()
+        if self.operation == 'refund':
+            raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, "the transaction is a refund")
         if self.currency_id.name not in const.SUPPORTED_CURRENCIES:
             raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, f"the transaction is in {self.currency_id.name}")
         if request_.action == shop.PREPARE and self.provider_id.state == 'disabled':
@@ -333,6 +350,10 @@ class PaymentTransaction(models.Model):
                 ),
             }[decision.alert]
         summary = _("Click %s: check this payment", request_.click_paydoc_id)
+        if decision.effect is Effect.CONFIRM:  # recorded: its payment has Odoo's Refund button
+            message = Markup('%s <a href="/odoo/payment.transaction/%s">%s</a>') % (
+                message, self.id, _("Open the payment %s", self.reference),
+            )
         records = self._click_linked_documents() or [self.partner_id]
         responsible = self._click_accountant()
         for record in (record.with_context(mail_notify_force_send=False) for record in records):
@@ -352,3 +373,137 @@ class PaymentTransaction(models.Model):
             lambda user: user.active and not user.share and self.company_id in user.company_ids
         )
         return managers.sorted('id')[:1] or self.env.ref('base.user_admin')
+
+    # === BUSINESS METHODS - MERCHANT API: STATUS SYNC === #
+
+    @api.model
+    def _cron_click_sync_status(self):
+        """Ask Click about the payments it announced (Prepare) whose Complete never came."""
+        for provider in self.env['payment.provider'].search([('code', '=', 'click'), ('state', '!=', 'disabled')]):
+            older_than = fields.Datetime.now() - timedelta(minutes=provider.click_sync_delay)
+            txs = self.search([
+                ('provider_id', '=', provider.id), ('operation', '!=', 'refund'),
+                ('state', 'in', ('draft', 'pending')), ('click_prepare_date', '<', older_than),
+                ('click_prepare_date', '>', older_than - timedelta(days=const.SYNC_MAX_AGE_DAYS)),
+            ])
+            for tx in txs:
+                try:
+                    tx._click_sync_status()
+                except MerchantApiError as error:
+                    _logger.info("Click status of %s left for the next run: %s", tx.reference, error)
+                if not modules.module.current_test:
+                    self.env.cr.commit()
+
+    def action_click_sync_status(self):
+        """Ask Click now, and tell the user what it said."""
+        self.ensure_one()
+        try:
+            outcome = self._click_sync_status()
+        except MerchantApiError as error:
+            raise UserError(_("Click could not be asked about %(reference)s: %(error)s",
+                              reference=self.reference, error=error)) from error
+        return {
+            'type': 'ir.actions.client', 'tag': 'display_notification',
+            'params': {'message': outcome, 'type': 'info', 'next': {'type': 'ir.actions.act_window_close'}},
+        }
+
+    def _click_sync_status(self):
+        """Apply what Click's Merchant API reports about this payment, through the door Complete uses.
+
+        Click is asked by reference and creation date (Tashkent), else by its payment number. Only
+        a reported success confirms; a failure or reversal cancels; anything else changes nothing.
+
+        :return: what Click said, in words for the user
+        :raise MerchantApiError: when Click could not be asked; nothing changed then
+        """
+        self.ensure_one()
+        client = self.provider_id._click_get_merchant_client()
+        created_on = fields.Datetime.context_timestamp(self.with_context(tz=const.CLICK_TIMEZONE), self.create_date)
+        try:
+            status = client.payment_status_by_mti(self.reference, created_on.date())
+        except MerchantBusinessError:
+            if not self.provider_reference:
+                raise
+            status = client.payment_status(self.provider_reference)
+        payment_id, payment_status = status.get('payment_id'), status.get('payment_status')
+        if payment_id is None or payment_status is None or 0 <= payment_status < shop.PAYMENT_SUCCESSFUL:
+            return _("Click has not finished the payment %(reference)s yet (status %(status)s).",
+                     reference=self.reference, status=payment_status)
+        tx = self._click_lock_transaction(self.reference, self.provider_id)
+        if not tx.click_trans_id:  # Click debits only after a Prepare; its answer may have been lost
+            tx.click_trans_id = str(payment_id)
+        request_ = shop.status_request(
+            int(tx.provider_id.click_service_id), tx.reference, tx.id, to_decimal(tx.amount), payment_id,
+            int(tx.click_trans_id), payment_status, status.get('error_note') or '',
+        )
+        try:
+            decision = tx._click_settle(request_)
+        except ShopRejection as rejection:
+            return _("Click reports the payment %(reference)s as %(status)s, which Odoo did not apply: "
+                     "%(reason)s", reference=tx.reference, status=payment_status, reason=rejection.reason)
+        return _("Click reports the payment %(reference)s as %(status)s: %(answer)s.", reference=tx.reference,
+                 status=payment_status, answer=shop.ERROR_NOTES[decision.code])
+
+    # === BUSINESS METHODS - MERCHANT API: REFUNDS === #
+
+    def _send_refund_request(self, amount_to_refund=None):
+        """Override of `payment` to reverse the payment at Click (SPEC §7.5.5-6).
+
+        Nothing is recorded unless Click confirms the reversal: a refusal rolls the refund back.
+        """
+        if self.provider_code != 'click':
+            return super()._send_refund_request(amount_to_refund=amount_to_refund)
+        amount = to_decimal(amount_to_refund or self.amount)
+        self._click_check_refundable(amount)
+        refund_tx = super()._send_refund_request(amount_to_refund=amount_to_refund)
+        client = self.provider_id._click_get_merchant_client()
+        try:
+            if amount == to_decimal(self.amount):
+                client.reverse_payment(self.provider_reference)
+            else:
+                client.partial_reverse_payment(self.provider_reference, amount)
+        except MerchantApiError as error:
+            raise UserError(_(
+                "Click did not reverse the payment %(reference)s: %(error)s Nothing was refunded; you "
+                "can refund the customer by bank transfer instead.", reference=self.reference, error=error,
+            )) from error
+        # A credit note for exactly this amount is what the refund settles.
+        credit_note = self.invoice_ids.reversal_move_ids.filtered(
+            lambda move: move.state == 'posted' and to_decimal(move.amount_residual) == amount
+        )[:1]
+        refund_tx.write({'provider_reference': self.provider_reference, 'invoice_ids': credit_note.ids})
+        refund_tx._set_done(state_message=_(
+            "Click reversed %s.", format_amount(self.env, float(amount), self.currency_id),
+        ))
+        self.env.ref('payment.cron_post_process_payment_tx')._trigger()
+        return refund_tx
+
+    def _click_check_refundable(self, amount):
+        """Refuse, saying why and what to do instead, a reversal Click would refuse (SPEC §7.5.5)."""
+        self.ensure_one()
+        instead = _("Refund the customer by bank transfer instead.")
+        if self.state != 'done' or self.operation == 'refund' or not self.provider_reference:
+            raise UserError(_("Only a Click payment that went through can be reversed; %s did not.",
+                              self.reference) + ' ' + instead)
+        refunds = self.child_transaction_ids.filtered(lambda tx: tx.operation == 'refund')
+        if refunds.filtered(lambda tx: tx.state not in ('done', 'cancel', 'error')):
+            raise UserError(_("A reversal of %s is already under way; wait for it to finish.", self.reference))
+        refunded = -sum(refunds.filtered(lambda tx: tx.state == 'done').mapped('amount'))
+        left = to_decimal(self.amount) - to_decimal(refunded)
+        if amount > left:
+            raise UserError(_("Only %(left)s of %(reference)s is left to reverse.", reference=self.reference,
+                              left=format_amount(self.env, float(left), self.currency_id)) + ' ' + instead)
+        if amount != to_decimal(self.amount) and not self.provider_id.click_partial_refund:
+            raise UserError(_(
+                "Click reverses a payment in full only (%(amount)s for %(reference)s). Refund part of it by "
+                "bank transfer, or allow partial reversals on the Click provider.",
+                amount=format_amount(self.env, self.amount, self.currency_id), reference=self.reference,
+            ))
+        tashkent = self.with_context(tz=const.CLICK_TIMEZONE)
+        paid_at = fields.Datetime.context_timestamp(tashkent, self.last_state_change)
+        now = fields.Datetime.context_timestamp(tashkent, fields.Datetime.now())
+        if not merchant.reversal_allowed(paid_at, now):
+            raise UserError(_(
+                "Click reverses payments of the current month only (and last month's on the 1st); %(reference)s "
+                "was paid on %(date)s.", reference=self.reference, date=format_date(self.env, paid_at.date()),
+            ) + ' ' + instead)
