@@ -32,7 +32,7 @@ def wait_for(url, seconds=120):
 
 
 def measure(name, calls):
-    """Run ``calls`` (callables returning an HTTP status or Click code) and print the rates."""
+    """Run ``calls`` (callables returning an HTTP status or Click code), print and return the rate."""
     latencies, outcomes = [], []
     lock = threading.Lock()
 
@@ -51,7 +51,7 @@ def measure(name, calls):
     print(f"{name:18} {len(calls):5} requests  {len(calls) / elapsed:7.1f} req/s  "
           f"p50 {statistics.median(latencies) * 1000:6.1f} ms  "
           f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:6.1f} ms  outcomes {sorted(set(outcomes))}")
-    return outcomes
+    return len(calls) / elapsed
 
 
 def psql(db, query):
@@ -73,7 +73,7 @@ def main(base_url, db):
 
     health = requests.Session()
     print(f"Odoo --workers 2 at {base_url}, {CONCURRENCY} concurrent clients")
-    measure('/web/health', [lambda: health.get(f'{base_url}/web/health').status_code] * PER_RUN)
+    health_rate = measure('/web/health', [lambda: health.get(f'{base_url}/web/health').status_code] * PER_RUN)
     refs = [f'BENCH-{i}' for i in range(PER_RUN)]
     prepared = {}
 
@@ -81,14 +81,16 @@ def main(base_url, db):
         response = get_client().prepare(ref, Decimal('15000'))
         prepared[ref] = response
         return response.error
-    measure('Prepare', [lambda ref=ref: prepare(ref) for ref in refs])
+    prepare_rate = measure('Prepare', [lambda ref=ref: prepare(ref) for ref in refs])
 
     def complete(ref):
         response = prepared[ref]
         return get_client().complete(ref, Decimal('15000'), response.body['merchant_prepare_id'],
                                      click_trans_id=response.form['click_trans_id'],
                                      click_paydoc_id=response.form['click_paydoc_id']).error
-    measure('Complete', [lambda ref=ref: complete(ref) for ref in refs])
+    complete_rate = measure('Complete', [lambda ref=ref: complete(ref) for ref in refs])
+    print(f"throughput as a share of /web/health: Prepare {prepare_rate / health_rate:.0%}, "
+          f"Complete {complete_rate / health_rate:.0%}")
 
     # Identical Completes fired at once at both workers.
     race_refs = [f'BENCH-{i}' for i in range(PER_RUN, PER_RUN + RACES)]
