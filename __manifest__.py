@@ -8,6 +8,8 @@
     'depends': ['payment', 'account_payment'],
     'external_dependencies': {'python': ['requests']},
     'data': [
+        'security/ir.model.access.csv',
+
         'views/account_move_views.xml',
         'views/payment_click_templates.xml',
         'views/payment_provider_views.xml',

@@ -1,25 +1,29 @@
-"""Click's side of the SHOP API: sign and send Prepare/Complete like Click's servers do.
+"""Click's side: sign and send Prepare/Complete like Click's servers do, and answer the Merchant API.
 
-Serves the module's test mode (the emulator page), the tests, and ``python -m`` runs of the
-fifteen acceptance scenarios of SPEC §4.3 against any merchant.
+Serves the module's test mode (the emulator's pages and Merchant API), the tests, and ``python -m``
+runs of the fifteen acceptance scenarios of SPEC §4.3 against any merchant.
 """
 import argparse
+import enum
 import json
 import os
+import re
 import secrets
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import requests
 
-from .amounts import format_amount
-from .shop import ShopError
+from .amounts import format_amount, parse_amount, to_decimal
+from .merchant import reversal_allowed
+from .shop import MAX_FIELD_LENGTH, PAYMENT_SUCCESSFUL, ShopError, read_id
 from .signing import COMPLETE, PREPARE, shop_sign_string
 
-TASHKENT = timezone(timedelta(hours=5))
+TASHKENT = timezone(timedelta(hours=5))  # Asia/Tashkent, which keeps no daylight saving time
 CANCELLED_BY_CLICK = -5017
+DECLINED_NOTE = 'Payment declined'
 BAD_SIGN = '0123456789abcdef0123456789abcdef'
 WRONG_AMOUNT = '300'
 
@@ -98,19 +102,25 @@ class ShopClient:
             COMPLETE, merchant_trans_id, amount, merchant_prepare_id=merchant_prepare_id, **overrides
         ))
 
-    def pay(self, merchant_trans_id, amount, declined=False):
+    def pay(self, merchant_trans_id, amount, declined=False, on_prepared=None, send_complete=True):
         """Run one payment as Click does: Prepare, then Complete with the debit's outcome.
 
-        :return: the Prepare response and, when Prepare succeeded, the Complete response
+        :param on_prepared: called with the Prepare response before Complete is sent, e.g. to record
+            the payment on Click's side
+        :param bool send_complete: False loses the Complete, as when Click's call never arrives
+        :return: the Prepare response and, when Prepare succeeded and Complete was sent, the Complete
+            response
         """
-        paydoc_id = new_click_id()
-        prepared = self.prepare(merchant_trans_id, amount, click_paydoc_id=paydoc_id)
-        if prepared.error != ShopError.SUCCESS:
+        prepared = self.prepare(merchant_trans_id, amount)
+        if on_prepared:
+            on_prepared(prepared)
+        if prepared.error != ShopError.SUCCESS or not send_complete:
             return [prepared]
-        outcome = {'error': CANCELLED_BY_CLICK, 'error_note': 'Payment declined'} if declined else {}
+        outcome = {'error': CANCELLED_BY_CLICK, 'error_note': DECLINED_NOTE} if declined else {}
         completed = self.complete(
-            merchant_trans_id, amount, prepared.body['merchant_prepare_id'],
-            click_trans_id=prepared.form['click_trans_id'], click_paydoc_id=paydoc_id, **outcome,
+            merchant_trans_id, prepared.form['amount'], prepared.body['merchant_prepare_id'],
+            click_trans_id=prepared.form['click_trans_id'], click_paydoc_id=prepared.form['click_paydoc_id'],
+            **outcome,
         )
         return [prepared, completed]
 
@@ -186,6 +196,192 @@ def run_scenarios(client, orders, unknown_reference, paid_cancel_expectation=Sho
     step('C4', "Complete after the cancellation", ShopError.TRANSACTION_CANCELLED,
          client.complete(ref, amount, prepare_id, click_paydoc_id=paydoc))
     return results
+
+
+# === Click's Merchant API, as the emulator answers it (SPEC §7) === #
+
+class MerchantCode(enum.IntEnum):
+    """The emulator's ``error_code`` values.
+
+    Click documents only 0 (SPEC §7.4); the others are the emulator's own, borrowed from the SHOP
+    API's table where the meaning is alike.
+    """
+    SUCCESS = 0
+    FAILED = -1  # the Auth header is refused (HTTP 401), or the fault switch makes the call fail
+    INCORRECT_AMOUNT = -2  # a partial reversal above what is left of the payment
+    BAD_REQUEST = -8  # a malformed body or path value (HTTP 400)
+    NOT_FOUND = -16  # no such invoice or payment (HTTP 200); no such service or method (HTTP 404)
+    NOT_REVERSIBLE = -17  # not successful, already reversed, or out of Click's reversal window
+
+
+# invoice_status (SPEC §7.5.2 and §11 K).
+INVOICE_WAITING = 0
+INVOICE_PAID = 2
+INVOICE_DELETED = -99
+# payment_status below 0 means failed (SPEC §7.5.3); Click documents no status for a reversal.
+PAYMENT_REVERSED = -9
+# So'm; far above any real payment, and exact as a JSON number.
+MAX_AMOUNT = Decimal(10 ** 12)
+# The faults that change the Merchant API's answers: fault → (HTTP status, error_note). 'slow' only
+# delays the answer, and 'drop_complete' concerns the SHOP API.
+FAULT_ANSWERS = {
+    'http_500': (500, "Emulated internal server error"),
+    'http_401': (401, "Emulated authentication failure"),
+    'business_error': (200, "Emulated refusal: the emulator's fault switch refuses every call"),
+}
+_PHONE_SEPARATORS = re.compile(r'[\s+()-]')
+_PHONE = re.compile(r'998\d{9}')
+_DATE = re.compile(r'\d{4}-\d{2}-\d{2}')
+
+
+class MerchantRefusal(Exception):
+    """A Merchant API call the emulator refuses, with Click's ``error_code`` and ``error_note``."""
+
+    def __init__(self, error_code, error_note, http_status=200):
+        super().__init__(error_note)
+        self.error_code = int(error_code)
+        self.error_note = error_note
+        self.http_status = http_status
+
+    def answer(self):
+        return {'error_code': self.error_code, 'error_note': self.error_note}
+
+
+def success(**fields):
+    """A successful Merchant API answer (SPEC §7.4) carrying ``fields``."""
+    return {'error_code': int(MerchantCode.SUCCESS), 'error_note': 'Success', **fields}
+
+
+def bad_request(error_note):
+    """The refusal of a malformed body or path value."""
+    return MerchantRefusal(MerchantCode.BAD_REQUEST, error_note, http_status=400)
+
+
+def check_fault(fault):
+    """Raise the refusal the emulator's fault switch asks for, if any."""
+    if fault in FAULT_ANSWERS:
+        http_status, error_note = FAULT_ANSWERS[fault]
+        raise MerchantRefusal(MerchantCode.FAILED, error_note, http_status)
+
+
+def read_click_id(value, name):
+    """Return the positive 64-bit id in a path segment or JSON value.
+
+    :raise MerchantRefusal: 400 naming ``name``
+    """
+    click_id = read_id(str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    if click_id is None:
+        raise bad_request(f"{name} must be a positive whole number.")
+    return click_id
+
+
+def read_amount(value):
+    """Return a positive so'm amount, written as a JSON number or as decimal text, rounded to the tiyin.
+
+    :raise MerchantRefusal: 400
+    """
+    if isinstance(value, str):
+        amount = parse_amount(value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        amount = Decimal(str(value))
+    else:
+        amount = None
+    if amount is None or not amount.is_finite() or not 0 < amount <= MAX_AMOUNT or to_decimal(amount) <= 0:
+        raise bad_request("amount must be a positive number of so'm, such as 15000.00.")
+    return to_decimal(amount)
+
+
+def read_phone(value):
+    """Return a Click user's phone as its 12 digits ``998XXXXXXXXX``, or None.
+
+    Spaces, dashes, brackets and a leading ``+`` are allowed around the digits.
+    """
+    digits = _PHONE_SEPARATORS.sub('', value) if isinstance(value, str) else ''
+    return digits if _PHONE.fullmatch(digits) else None
+
+
+def read_text(value, name):
+    """Return a non-empty, printable text of at most MAX_FIELD_LENGTH characters.
+
+    :raise MerchantRefusal: 400 naming ``name``
+    """
+    if not (isinstance(value, str) and value and len(value) <= MAX_FIELD_LENGTH and value.isprintable()):
+        raise bad_request(f"{name} must be a non-empty text of at most {MAX_FIELD_LENGTH} printable characters.")
+    return value
+
+
+def read_date(text):
+    """Return the day of a ``YYYY-MM-DD`` path segment (SPEC §7.5.4).
+
+    :raise MerchantRefusal: 400
+    """
+    if _DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise bad_request("The date must be a day written YYYY-MM-DD.")
+
+
+@dataclass(frozen=True)
+class InvoiceRequest:
+    amount: Decimal
+    phone_number: str
+    merchant_trans_id: str
+
+
+def parse_invoice_request(body):
+    """Read the fields of an ``invoice/create`` body (SPEC §7.5.1) but its ``service_id``.
+
+    :raise MerchantRefusal: 400 naming the first bad field
+    """
+    amount = read_amount(body.get('amount'))
+    phone_number = read_phone(body.get('phone_number'))
+    if phone_number is None:
+        raise bad_request("phone_number must be a Click user's phone: 12 digits, 998XXXXXXXXX.")
+    return InvoiceRequest(amount, phone_number, read_text(body.get('merchant_trans_id'), 'merchant_trans_id'))
+
+
+def tashkent_time(utc_time):
+    """Turn a naive UTC datetime into Click's naive Tashkent wall-clock time."""
+    return utc_time + TASHKENT.utcoffset(None)
+
+
+def debit_outcome(prepared, declined):
+    """Return the ``(payment_status, note)`` of a payment once the merchant answered its Prepare.
+
+    Click debits the card only after a successful Prepare; a refused Prepare cancels the payment.
+    """
+    if prepared.error != ShopError.SUCCESS:
+        return CANCELLED_BY_CLICK, f"Cancelled: the merchant answered Prepare with error {prepared.error}"
+    if declined:
+        return CANCELLED_BY_CLICK, DECLINED_NOTE
+    return PAYMENT_SUCCESSFUL, 'Successful'
+
+
+def decide_reversal(payment_status, amount, reversed_amount, paid_at, now, requested=None):
+    """Decide a reversal (SPEC §7.5.5) or, given ``requested``, a partial reversal (§7.5.6) of a payment.
+
+    :param Decimal amount: the payment's amount; ``reversed_amount``: what earlier partial reversals took back
+    :param datetime paid_at: when the payment was made and ``now``, both naive UTC
+    :param Decimal requested: the amount to reverse; None reverses all that is left
+    :return: the payment's new ``(payment_status, reversed_amount)``
+    :raise MerchantRefusal: when Click would refuse the reversal
+    """
+    if payment_status == PAYMENT_REVERSED:
+        raise MerchantRefusal(MerchantCode.NOT_REVERSIBLE, "The payment is already reversed.")
+    if payment_status != PAYMENT_SUCCESSFUL:
+        raise MerchantRefusal(MerchantCode.NOT_REVERSIBLE,
+                              f"Only a successful payment can be reversed; this one's status is {payment_status}.")
+    if not reversal_allowed(tashkent_time(paid_at), tashkent_time(now)):
+        raise MerchantRefusal(MerchantCode.NOT_REVERSIBLE, "Click reverses the payments of the current month "
+                                                           "only, and those of the previous month on the 1st.")
+    left = amount - reversed_amount
+    if requested is not None and requested > left:
+        raise MerchantRefusal(MerchantCode.INCORRECT_AMOUNT,
+                              f"Only {format_amount(left)} so'm of this payment is left to reverse.")
+    reversed_amount += left if requested is None else requested
+    return (PAYMENT_REVERSED if reversed_amount >= amount else PAYMENT_SUCCESSFUL), reversed_amount
 
 
 def main(argv=None):

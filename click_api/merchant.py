@@ -4,6 +4,7 @@ Every method returns Click's JSON object with its integer fields as ``int``, or 
 MerchantApiError whose message a person can act on.
 """
 import hashlib
+import hmac
 import logging
 import re
 import time
@@ -311,3 +312,23 @@ class MerchantClient:
         """SPEC §7.5.10."""
         return self._call('DELETE', f'card_token/{self.service_id}/{quote(card_token, safe="")}',
                           log_path=f'card_token/{self.service_id}/{MASK}')
+
+
+def check_auth(header, merchant_user_id, secret_key, now, max_skew=300):
+    """Tell why Click would refuse an ``Auth`` header (SPEC §7.2), or return None when it is valid.
+
+    :param float now: the current UNIX time
+    :param int max_skew: how many seconds the header's timestamp may be off; Click documents none
+    """
+    parts = (header or '').split(':')
+    if len(parts) != 3 or not all(parts) or not (parts[2].isascii() and parts[2].isdigit()):
+        return "the Auth header must read merchant_user_id:digest:timestamp"
+    user_id, digest, timestamp = parts
+    if user_id != str(merchant_user_id):
+        return f"the merchant_user_id {user_id} is not this service's API user"
+    expected = merchant_auth_header(merchant_user_id, secret_key, timestamp).split(':')[1]
+    if not hmac.compare_digest(digest.encode(), expected.encode()):
+        return "the Auth digest is not sha1(timestamp + secret_key): check the secret key"
+    if abs(now - int(timestamp)) > max_skew:
+        return f"the Auth timestamp is more than {max_skew} seconds away from Click's clock"
+    return None

@@ -1,19 +1,22 @@
 import logging
 import threading
 
-from odoo import _, http
+from odoo import SUPERUSER_ID, _, api, http
 from odoo.http import request
 from odoo.tools import format_amount
 
-from odoo.addons.payment_click.click_api.amounts import parse_amount
+from odoo.addons.payment_click.click_api import emulator
+from odoo.addons.payment_click.click_api.amounts import parse_amount, to_decimal
 from odoo.addons.payment_click.click_api.emulator import ShopClient
+from odoo.addons.payment_click.click_api.shop import read_id
 
 _logger = logging.getLogger(__name__)
 
 
 class ClickEmulatorController(http.Controller):
-    """Click's payment page, played by Odoo for providers in test mode."""
+    """Click's payment page and Click's app, played by Odoo for providers in test mode."""
     _payment_page_url = '/payment/click/emulator/services/pay'
+    _app_url = '/payment/click/emulator/app'
 
     @http.route(
         [_payment_page_url, f'{_payment_page_url}/'], type='http', auth='public',
@@ -21,10 +24,11 @@ class ClickEmulatorController(http.Controller):
     )
     def click_emulator_payment_page(self, **params):
         """Show the emulated payment page (GET) or play Click's side of a payment (POST)."""
-        provider_sudo = request.env['payment.provider'].sudo().search([
+        service_id = read_id(params.get('service_id') or '')
+        provider_sudo = service_id and request.env['payment.provider'].sudo().search([
             ('code', '=', 'click'),
             ('state', '=', 'test'),
-            ('click_service_id', '=', params.get('service_id') or ''),
+            ('click_service_id', '=', str(service_id)),
         ], limit=1)
         if not provider_sudo:
             return self._render_refusal(404, _(
@@ -33,49 +37,123 @@ class ClickEmulatorController(http.Controller):
             ))
         amount = parse_amount(params.get('amount'))
         reference = params.get('transaction_param') or ''
-        if amount is None or amount <= 0 or not reference:
+        if amount is None or amount <= 0 or not reference or not reference.isprintable():
             return self._render_refusal(400, _(
                 "The payment request needs a transaction_param and a positive amount in so'm, such "
                 "as 15000.00."
             ))
         if request.httprequest.method == 'GET':
-            tx_sudo = request.env['payment.transaction'].sudo().search(
-                [('reference', '=', reference), ('provider_id', '=', provider_sudo.id)], limit=1,
-            )
+            tx_sudo = self._transaction(provider_sudo, reference)
             return request.render('payment_click.emulator_payment_page', {
                 'provider': provider_sudo,
-                'amount': format_amount(
-                    request.env, float(amount), tx_sudo.currency_id or provider_sudo.main_currency_id,
-                ),
+                'amount': self._format_amount(amount, provider_sudo, tx_sudo),
                 'is_invoice': bool(tx_sudo.invoice_ids),
                 'params': params,
             })
+        self._start_payment(provider_sudo, reference, amount, declined=params.get('outcome') == 'decline')
+        # Back to this server only: local=True drops any scheme and host from the address.
+        return request.redirect(params.get('return_url') or '/payment/status', local=True)
+
+    @http.route(_app_url, type='http', auth='public', methods=['GET', 'POST'], csrf=False, save_session=False)
+    def click_emulator_app(self, phone='', invoice_id='', outcome='', **_params):
+        """Show the invoices waiting for a Click user's phone (GET), or pay or decline one (POST).
+
+        Merchants send these invoices through the Merchant API's ``invoice/create``.
+        """
+        if not request.env['payment.provider'].sudo().search_count(
+            [('code', '=', 'click'), ('state', '=', 'test')], limit=1,
+        ):
+            return self._render_refusal(404, _(
+                "No Click provider is in test mode. The Click emulator only serves providers in test mode."
+            ))
+        message = self._settle_invoice(invoice_id, outcome) if request.httprequest.method == 'POST' else None
+        phone_number = emulator.read_phone(phone)
+        if phone and not phone_number:
+            message = _("Type a Click user's phone number: 12 digits starting with 998.")
+        invoices = request.env['payment.click.emulator.invoice'].sudo()
+        waiting = invoices._waiting_for(phone_number) if phone_number else invoices
+        return request.render('payment_click.emulator_app_page', {
+            'phone': phone_number or phone,
+            'message': message,
+            'invoices': waiting,
+            'amounts': {invoice.id: self._format_amount(
+                invoice.amount, invoice.provider_id, self._transaction(invoice.provider_id, invoice.merchant_trans_id),
+            ) for invoice in waiting},
+        })
+
+    def _settle_invoice(self, invoice_id, outcome):
+        """Pay or decline a waiting invoice as its payer, and say what happened."""
+        invoice = read_id(invoice_id) and request.env['payment.click.emulator.invoice'].sudo().search([
+            ('invoice_id', '=', invoice_id),
+            ('invoice_status', '=', emulator.INVOICE_WAITING),
+            ('provider_id.code', '=', 'click'),
+            ('provider_id.state', '=', 'test'),
+        ])
+        if not invoice:
+            return _("Invoice %s is not waiting for payment.", invoice_id)
+        if outcome not in ('pay', 'decline'):
+            return _("Press Pay or Decline.")
+        invoice._settle(paid=outcome == 'pay')
+        if outcome == 'decline':
+            return _("You declined invoice %(invoice)s for %(reference)s: nothing was charged.",
+                     invoice=invoice_id, reference=invoice.merchant_trans_id)
+        self._start_payment(invoice.provider_id, invoice.merchant_trans_id, to_decimal(invoice.amount))
+        return _("You paid invoice %(invoice)s for %(reference)s: Click is telling the merchant.",
+                 invoice=invoice_id, reference=invoice.merchant_trans_id)
+
+    @staticmethod
+    def _transaction(provider_sudo, reference):
+        return request.env['payment.transaction'].sudo().search(
+            [('reference', '=', reference), ('provider_id', '=', provider_sudo.id)], limit=1,
+        )
+
+    @staticmethod
+    def _format_amount(amount, provider_sudo, tx_sudo):
+        """The amount as the payer reads it, in the currency of the transaction it pays."""
+        return format_amount(request.env, float(amount), tx_sudo.currency_id or provider_sudo.main_currency_id)
+
+    def _start_payment(self, provider_sudo, reference, amount, declined=False):
+        """Play Click's side of one payment: Prepare, the debit, and Complete unless the fault switch drops it.
+
+        Click's servers call the merchant on their own; a thread lets this worker answer the payer
+        first, so the callbacks never wait for it.
+        """
         client = ShopClient(
             provider_sudo.click_prepare_url, provider_sudo.click_complete_url,
             provider_sudo.click_service_id, provider_sudo.click_secret_key,
         )
-        declined = params.get('outcome') == 'decline'
-        # Click's servers call the merchant on their own; a thread lets this worker answer the
-        # customer first, so the callbacks never wait for it.
         threading.Thread(
-            target=self._play_payment, args=(client, reference, amount, declined),
-            name='click-emulator', daemon=True,
+            target=self._play_payment, name='click-emulator', daemon=True,
+            args=(request.env.registry, provider_sudo.id, client, reference, amount, declined,
+                  provider_sudo.click_emulator_fault != 'drop_complete'),
         ).start()
-        # Back to this server only: local=True drops any scheme and host from the address.
-        return request.redirect(params.get('return_url') or '/payment/status', local=True)
 
     @staticmethod
-    def _play_payment(client, reference, amount, declined):
+    def _play_payment(registry, provider_id, client, reference, amount, declined, send_complete):
+        """Run on the emulator's thread: Click's calls, and the payment recorded once Prepare answered.
+
+        The record has its own cursor, committed before Complete goes out, as Click knows of a
+        payment before it tells the merchant.
+        """
+        def record(prepared):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env['payment.click.emulator.payment']._record(provider_id, prepared, declined)
+
         try:
-            responses = client.pay(reference, amount, declined=declined)
+            responses = client.pay(
+                reference, amount, declined=declined, on_prepared=record, send_complete=send_complete,
+            )
         except Exception:  # The emulator reports Click's view; a failure must not stay silent.
-            _logger.exception("Click emulator could not reach the merchant for %s", reference)
+            _logger.exception("Click emulator could not play the payment of %s", reference)
             return
         for response in responses:
             _logger.info("Click emulator: action %s for %s answered %s %s", response.form['action'],
                          reference, response.status, response.text[:300])
+        if not send_complete:
+            _logger.info("Click emulator: the Complete of %s is dropped, as the fault switch asks", reference)
 
     @staticmethod
     def _render_refusal(status, message):
-        _logger.warning("Click emulator refused a payment page: %s", message)
+        _logger.warning("Click emulator refused a page: %s", message)
         return request.render('payment_click.emulator_refusal', {'message': message}, status=status)

@@ -1,3 +1,4 @@
 from . import account_move
+from . import payment_click_emulator
 from . import payment_provider
 from . import payment_transaction

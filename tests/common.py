@@ -1,3 +1,7 @@
+from urllib.parse import urlsplit
+
+from odoo.tests.common import HOST, _super_send
+
 from odoo.addons.payment.tests.http_common import PaymentHttpCommon
 from odoo.addons.payment_click.click_api.emulator import ShopClient
 from odoo.addons.payment_click.controllers.main import ClickController
@@ -24,6 +28,17 @@ class ClickCommon(PaymentHttpCommon):
         cls.payment_method_id = cls.payment_method.id
         cls.amount = 15000.0
         cls.reference = 'S00042-1'
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        """Send requests to this server unchanged.
+
+        Odoo's guard lifts timeouts under 10 s and cannot compare the Merchant API client's
+        ``(connect, read)`` pair.
+        """
+        if urlsplit(r.url).hostname in (HOST, 'localhost'):
+            return _super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
 
     def _click_client(self, provider=None):
         provider = provider or self.click
