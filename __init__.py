@@ -1,5 +1,6 @@
 from . import controllers
 from . import models
+from . import wizard
 
 from odoo.addons.payment import setup_provider, reset_payment_provider
 from odoo.addons.payment_click.const import UZBEK_LANGUAGE

@@ -5,8 +5,8 @@
     'sequence': 350,
     'summary': "Accept Click (click.uz) payments in Uzbek so'm on the website, portal and invoices.",
     'description': " ",  # Non-empty string to avoid loading the README file.
-    'depends': ['payment', 'account_payment'],
-    'external_dependencies': {'python': ['requests']},
+    'depends': ['payment', 'account_payment', 'phone_validation'],
+    'external_dependencies': {'python': ['requests', 'phonenumbers']},
     'data': [
         'security/ir.model.access.csv',
 
@@ -15,11 +15,20 @@
         'views/payment_provider_views.xml',
         'views/payment_transaction_views.xml',
         'views/emulator_templates.xml',
+        'wizard/payment_click_invoice_wizard_views.xml',
 
         'data/ir_cron_data.xml',
         'data/payment_method_data.xml',
         'data/payment_provider_data.xml',  # Depends on views/payment_click_templates.xml
     ],
+    'assets': {
+        'web.assets_frontend': [
+            'payment_click/static/src/js/payment_form.js',
+        ],
+        'web.assets_tests': [
+            'payment_click/static/tests/tours/**/*',
+        ],
+    },
     'post_init_hook': 'post_init_hook',
     'uninstall_hook': 'uninstall_hook',
     'license': 'LGPL-3',

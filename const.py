@@ -24,7 +24,7 @@ EMULATOR_FAULTS = [
     ('drop_complete', "Payments are debited but Complete is never sent"),
 ]
 
-DEFAULT_PAYMENT_METHOD_CODES = {'click'}
+DEFAULT_PAYMENT_METHOD_CODES = {'click', 'click_app'}
 
 CARD_TYPES = [
     ('any', "Uzcard or Humo"),

@@ -1,7 +1,10 @@
 import logging
 
-from odoo import http
+from odoo import _, http
+from odoo.exceptions import UserError
 from odoo.http import request
+
+from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 
 _logger = logging.getLogger(__name__)
 
@@ -10,6 +13,7 @@ class ClickController(http.Controller):
     _prepare_url = '/payment/click/prepare'
     _complete_url = '/payment/click/complete'
     _return_url = '/payment/click/return'
+    _invoice_url = '/payment/click/invoice'
 
     @http.route(
         [_prepare_url, _complete_url], type='http', auth='public', methods=['GET', 'POST'],
@@ -34,3 +38,19 @@ class ClickController(http.Controller):
     def click_return_from_checkout(self, **_kwargs):
         """Land the customer on the status page; only Complete decides the payment's state."""
         return request.redirect('/payment/status')
+
+    @http.route(_invoice_url, type='json', auth='public')
+    def click_send_invoice(self, reference, phone, **_kwargs):
+        """Send Click's invoice for the customer's draft payment to the number they typed (Click app).
+
+        Only the browser that has just created the payment may: the one whose status page follows it.
+
+        :raise UserError: saying what to fix, when the number or the payment cannot be billed
+        """
+        tx_sudo = request.env['payment.transaction'].sudo().search(
+            [('reference', '=', reference), ('provider_code', '=', 'click')], limit=1,
+        )
+        if not tx_sudo or tx_sudo.id != request.session.get(PaymentPostProcessing.MONITORED_TX_ID_KEY):
+            raise UserError(_("This payment can no longer be sent to the Click app; please start it again."))
+        tx_sudo._click_send_invoice(phone)
+        return {'status_url': '/payment/status'}

@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.payment_click import const
@@ -25,9 +25,7 @@ class AccountMove(models.Model):
         if failures and len(self) == 1:
             raise UserError(failures[self])
         for credit_note, reason in failures.items():
-            credit_note.message_post(body=reason, subtype_xmlid='mail.mt_note')
-            credit_note.activity_schedule('mail.mail_activity_data_todo', summary=_("Click refund failed"),
-                                          note=reason, user_id=self.env.user.id)
+            credit_note._click_note_failure(_("Click refund failed"), reason)
         refunded = self - self.browse([credit_note.id for credit_note in failures])
         return self._click_notification(
             _("Refunded through Click: %s.", ', '.join(refunded.mapped('name'))) if refunded else '',
@@ -67,14 +65,7 @@ class AccountMove(models.Model):
         )
         if not txs:
             raise UserError(_("No Click payment of these invoices is waiting for Click."))
-        outcomes = []
-        for tx in txs:
-            try:
-                outcomes.append(tx._click_sync_status())
-            except MerchantApiError as error:
-                outcomes.append(_("Click could not be asked about %(reference)s: %(error)s",
-                                  reference=tx.reference, error=error))
-        return self._click_notification(*outcomes)
+        return self._click_notification(*(tx._click_sync_status_message() for tx in txs))
 
     def _click_notification(self, *lines):
         return {
@@ -84,3 +75,70 @@ class AccountMove(models.Model):
                 'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
             },
         }
+
+    # === BUSINESS METHODS - MERCHANT API: INVOICES BY PHONE === #
+
+    click_invoice_id = fields.Char(
+        string="Click Invoice", compute='_compute_click_invoice', compute_sudo=True,
+        groups='account.group_account_invoice',
+        help="Click's id of the latest invoice sent to the customer's phone for this invoice.",
+    )
+    click_invoice_phone = fields.Char(
+        string="Click Invoice Sent To", compute='_compute_click_invoice', compute_sudo=True,
+        groups='account.group_account_invoice',
+    )
+    click_invoice_status = fields.Selection(
+        string="Click Invoice Status", compute='_compute_click_invoice', compute_sudo=True,
+        groups='account.group_account_invoice',
+        selection=[('waiting', "Waiting for the customer"), ('paid', "Paid"), ('cancelled', "Cancelled")],
+    )
+
+    @api.depends('transaction_ids.click_invoice_id', 'transaction_ids.state')
+    def _compute_click_invoice(self):
+        statuses = {'draft': 'waiting', 'pending': 'waiting', 'authorized': 'paid', 'done': 'paid'}
+        for move in self:
+            tx = move._click_invoice_transaction()
+            move.click_invoice_id = tx.click_invoice_id
+            move.click_invoice_phone = tx.click_invoice_phone and f'+{tx.click_invoice_phone}'
+            move.click_invoice_status = tx and statuses.get(tx.state, 'cancelled')
+
+    def _click_invoice_transaction(self):
+        """The latest of this invoice's payments that went to the customer as a Click invoice."""
+        self.ensure_one()
+        return self.transaction_ids.filtered('click_invoice_id').sorted('id')[-1:]
+
+    def action_click_send_invoice(self):
+        """Open the wizard that bills these invoices to their customers' phones through Click."""
+        return {
+            'name': _("Send Click Invoices"),
+            'type': 'ir.actions.act_window',
+            'res_model': 'payment.click.invoice.wizard',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {'active_model': 'account.move', 'active_ids': self.ids},
+        }
+
+    def action_click_invoice_status(self):
+        """Ask Click where its invoice stands; once paid, apply the payment as a Complete would."""
+        self.ensure_one()
+        tx = self._click_invoice_transaction()
+        if not tx:
+            raise UserError(_("No Click invoice was sent for %s.", self.display_name))
+        try:
+            answer = tx.provider_id._click_get_merchant_client().invoice_status(tx.click_invoice_id)
+        except MerchantApiError as error:
+            raise UserError(_("Click could not be asked about its invoice %(invoice)s: %(error)s",
+                              invoice=tx.click_invoice_id, error=error)) from error
+        status = answer.get('invoice_status')
+        lines = [_("Click invoice %(invoice)s: %(note)s (status %(status)s).", invoice=tx.click_invoice_id,
+                   note=answer.get('invoice_status_note') or _("no note"), status=status)]
+        if status is not None and status > 0 and tx.state in ('draft', 'pending'):  # > 0: paid (SPEC §7.5.2)
+            lines.append(tx._click_sync_status_message())
+        return self._click_notification(*lines)
+
+    def _click_note_failure(self, summary, reason):
+        """Leave ``reason`` as a note and a to-do for the current user on each of these documents."""
+        for move in self:
+            move.message_post(body=reason, subtype_xmlid='mail.mt_note')
+            move.activity_schedule('mail.mail_activity_data_todo', summary=summary, note=reason,
+                                   user_id=self.env.user.id)

@@ -400,12 +400,21 @@ class PaymentTransaction(models.Model):
         try:
             outcome = self._click_sync_status()
         except MerchantApiError as error:
-            raise UserError(_("Click could not be asked about %(reference)s: %(error)s",
-                              reference=self.reference, error=error)) from error
+            raise UserError(self._click_unreachable_message(error)) from error
         return {
             'type': 'ir.actions.client', 'tag': 'display_notification',
             'params': {'message': outcome, 'type': 'info', 'next': {'type': 'ir.actions.act_window_close'}},
         }
+
+    def _click_sync_status_message(self):
+        """What ``_click_sync_status`` found, or why Click could not be asked, in words."""
+        try:
+            return self._click_sync_status()
+        except MerchantApiError as error:
+            return self._click_unreachable_message(error)
+
+    def _click_unreachable_message(self, error):
+        return _("Click could not be asked about %(reference)s: %(error)s", reference=self.reference, error=error)
 
     def _click_sync_status(self):
         """Apply what Click's Merchant API reports about this payment, through the door Complete uses.
@@ -507,3 +516,99 @@ class PaymentTransaction(models.Model):
                 "Click reverses payments of the current month only (and last month's on the 1st); %(reference)s "
                 "was paid on %(date)s.", reference=self.reference, date=format_date(self.env, paid_at.date()),
             ) + ' ' + instead)
+
+    # === BUSINESS METHODS - MERCHANT API: INVOICES BY PHONE === #
+
+    click_invoice_id = fields.Char(
+        string="Click Invoice ID", readonly=True, copy=False,
+        help="Click's id of the invoice sent to the payer's phone, to be confirmed in the Click app.",
+    )
+    click_invoice_phone = fields.Char(
+        string="Click Invoice Phone", readonly=True, copy=False,
+        help="The Uzbek mobile number (998XXXXXXXXX) Click's invoice was sent to.",
+    )
+
+    @api.model
+    def _click_normalize_phone(self, number):
+        """Return ``number`` the way Click's invoices want it, ``998XXXXXXXXX``.
+
+        Local forms (``90 123 45 67``) are read as Uzbek; numbers of other countries are refused.
+
+        :raise UserError: saying which numbers Click accepts
+        """
+        from odoo.addons.phone_validation.tools.phone_validation import phone_format
+
+        number = (number or '').strip()
+        if not number:
+            raise UserError(_("Enter the Uzbek mobile number of the payer's Click account, such as +998 90 123 45 67."))
+        try:
+            e164 = phone_format(number, 'UZ', '998', force_format='E164', raise_exception=True)
+        except UserError:
+            e164 = ''
+        if not e164.startswith('+998'):
+            raise UserError(_("Click invoices go to Uzbek mobile numbers (+998 and 9 digits); %s is not one.", number))
+        return e164[1:]
+
+    @api.model
+    def _click_phone_of(self, partner):
+        """The partner's mobile, else phone: ``+998…`` when it is Uzbek, else as the partner has it."""
+        number = partner.mobile or partner.phone or ''
+        try:
+            return '+' + self._click_normalize_phone(number)
+        except UserError:
+            return number
+
+    def _click_send_invoice(self, phone):
+        """Bill ``phone`` through Click for this draft transaction (SPEC §7.5.1).
+
+        The payer confirms the invoice in the Click app; Click then sends the Prepare and Complete
+        that settle the transaction like any Click payment. It stays draft until then. Nothing is
+        stored unless Click confirms the invoice.
+
+        :param str phone: the payer's Uzbek mobile number, in any usual form
+        :return: Click's invoice id
+        :raise UserError: when the number or the transaction cannot be billed, or Click refused
+        """
+        self.ensure_one()
+        phone = self._click_normalize_phone(phone)
+        if self.provider_code != 'click':
+            raise UserError(_("%s is not a Click payment.", self.reference))
+        tx = self._click_lock_transaction(self.reference, self.provider_id)  # One invoice per payment.
+        tx._click_check_invoiceable()
+        try:
+            answer = tx.provider_id._click_get_merchant_client().create_invoice(tx.amount, phone, tx.reference)
+        except MerchantApiError as error:
+            raise UserError(_("Click did not send the invoice for %(reference)s to +%(phone)s: %(error)s",
+                              reference=tx.reference, phone=phone, error=error)) from error
+        if not answer.get('invoice_id'):
+            raise UserError(_(
+                "Click accepted the invoice for %(reference)s but gave no invoice number: look for it in Click's "
+                "merchant cabinet before sending it again.", reference=tx.reference,
+            ))
+        tx.write({'click_invoice_id': str(answer['invoice_id']), 'click_invoice_phone': phone})
+        note = _("Click invoice %(invoice)s for %(amount)s (%(reference)s) sent to +%(phone)s, to be confirmed in "
+                 "the Click app.", invoice=tx.click_invoice_id, reference=tx.reference, phone=phone,
+                 amount=format_amount(self.env, tx.amount, tx.currency_id))
+        for documents in tx._click_linked_documents():
+            for document in documents:
+                document.message_post(body=note, subtype_xmlid='mail.mt_note')
+        _logger.info("Click invoice %s sent for %s", tx.click_invoice_id, tx.reference)
+        return tx.click_invoice_id
+
+    def _click_check_invoiceable(self):
+        """Refuse, saying why, a Click transaction that Click's invoice cannot be sent for."""
+        self.ensure_one()
+        if self.provider_id.state == 'disabled':
+            raise UserError(_("The Click provider %s is disabled; enable it or choose another one.",
+                              self.provider_id.name))
+        self._click_check_currency(self.currency_id)
+        if self.operation not in ('online_direct', 'online_redirect') or self.amount <= 0:
+            raise UserError(_("Only a payment can be sent as a Click invoice; %s is not one.", self.reference))
+        if self.click_invoice_id:
+            raise UserError(_(
+                "Click invoice %(invoice)s was already sent to +%(phone)s for %(reference)s. To bill another "
+                "number, start a new payment.",
+                invoice=self.click_invoice_id, phone=self.click_invoice_phone, reference=self.reference,
+            ))
+        if self.state != 'draft':
+            raise UserError(_("%s is no longer waiting for payment; start a new payment.", self.reference))

@@ -1,4 +1,5 @@
 from . import test_click_api
+from . import test_click_invoices
 from . import test_concurrency
 from . import test_emulator_merchant_api
 from . import test_merchant_client

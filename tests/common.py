@@ -1,3 +1,4 @@
+import threading
 from urllib.parse import urlsplit
 
 from odoo.tests.common import HOST, _super_send
@@ -39,6 +40,18 @@ class ClickCommon(PaymentHttpCommon):
         if urlsplit(r.url).hostname in (HOST, 'localhost'):
             return _super_send(s, r, **kw)
         return super()._request_handler(s, r, **kw)
+
+    def _set_emulator_fault(self, fault):
+        """Make the emulator misbehave; flushed, since it reads the provider from the database."""
+        self.click.click_emulator_fault = fault
+        self.env.flush_all()
+
+    def _wait_for_click(self):
+        """Let the emulator's calls to Odoo end before the test reads the database: they share its transaction."""
+        for thread in threading.enumerate():
+            if thread.name == 'click-emulator':
+                thread.join(timeout=30)
+        self.env.invalidate_all()
 
     def _click_client(self, provider=None):
         provider = provider or self.click

@@ -1,5 +1,4 @@
 """The test-mode emulator's Merchant API and Click app, driven over HTTP by the real Merchant API client."""
-import threading
 import time
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -86,13 +85,6 @@ class TestEmulatorMerchantApi(ClickCommon):
 
     def _send_invoice(self, reference, amount=15000.0, phone=PHONE):
         return self._call(self.api.create_invoice, amount, phone, reference)['invoice_id']
-
-    def _wait_for_click(self):
-        """Let the emulator's calls end before the test reads the database: they share its transaction."""
-        for thread in threading.enumerate():
-            if thread.name == 'click-emulator':
-                thread.join(timeout=30)
-        self.env.invalidate_all()
 
     def _open_app(self, phone=PHONE):
         page = self.opener.get(self._build_url(ClickEmulatorController._app_url), params={'phone': phone})
@@ -314,24 +306,24 @@ class TestEmulatorMerchantApi(ClickCommon):
     # === Fault switch === #
 
     def test_fault_http_500(self):
-        self.click.click_emulator_fault = 'http_500'
+        self._set_emulator_fault('http_500')
         refusal = self._refusal(MerchantHttpError, self.api.invoice_status, 1)
         self.assertEqual(refusal.status, 500)
         self.assertEqual(refusal.error_note, "Emulated internal server error")
 
     def test_fault_http_401(self):
-        self.click.click_emulator_fault = 'http_401'
+        self._set_emulator_fault('http_401')
         self.assertEqual(self._refusal(MerchantHttpError, self.api.invoice_status, 1).status, 401)
 
     def test_fault_business_error(self):
-        self.click.click_emulator_fault = 'business_error'
+        self._set_emulator_fault('business_error')
         refusal = self._refusal(MerchantBusinessError, self.api.create_invoice, 15000, PHONE, 'S1')
         self.assertEqual(refusal.error_code, MerchantCode.FAILED)
         self.assertTrue(refusal.error_note.startswith("Emulated refusal: "), refusal.error_note)
         self.assertFalse(self.env['payment.click.emulator.invoice'].search([]))
 
     def test_fault_slow_outlasts_the_clients_patience(self):
-        self.click.click_emulator_fault = 'slow'
+        self._set_emulator_fault('slow')
         client = self._merchant_client(timeout=(2, 2))
         with self.assertRaises(MerchantTransportError) as caught:
             try:
@@ -343,7 +335,7 @@ class TestEmulatorMerchantApi(ClickCommon):
         self.assertTrue(caught.exception.timeout)
 
     def test_fault_drop_complete_debits_but_never_completes(self):
-        self.click.click_emulator_fault = 'drop_complete'
+        self._set_emulator_fault('drop_complete')
         tx = self._create_click_tx()
         self._answer_on_payment_page(tx, 'pay')
         self.assertEqual(tx.state, 'draft', "Prepare came, Complete never did")

@@ -1,5 +1,4 @@
 """Status sync and refunds through Click's Merchant API, played by the test-mode emulator over HTTP."""
-import threading
 from datetime import timedelta
 
 from odoo import fields
@@ -30,21 +29,13 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self.invoice = self.init_invoice('out_invoice', partner=self.partner_a, amounts=[15000.0],
                                          currency=self.currency, post=True)
 
-    def _set_emulator_fault(self, fault):
-        """Switch the emulator's fault; flushed, since the emulator reads it over HTTP."""
-        self.click.click_emulator_fault = fault
-        self.env.flush_all()
-
     def _pay_on_the_emulator(self, tx):
         """Press Pay on the emulated Click page, and wait for Click's calls to Odoo to end."""
         button = self._extract_values_from_html_form(tx._get_processing_values()['redirect_form_html'])
         response = self.opener.post(button['action'], data=dict(button['inputs'], outcome='pay'),
                                     allow_redirects=False)
         self.assertEqual(response.status_code, 303)
-        for thread in threading.enumerate():
-            if thread.name == 'click-emulator':
-                thread.join(timeout=30)
-        tx.invalidate_recordset()
+        self._wait_for_click()
 
     def _paid_invoice_tx(self):
         tx = self._create_click_tx(reference='INV-PAID', invoice_ids=[self.invoice.id])

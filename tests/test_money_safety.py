@@ -1,7 +1,6 @@
 """Click's calls that could take or refuse money wrongly, sent over HTTP to the real routes."""
 import json
 import logging
-import threading
 from urllib.parse import urlsplit
 from unittest.mock import patch
 
@@ -251,10 +250,7 @@ class TestMoneySafety(AccountPaymentCommon, ClickCommon):
                 response = self.opener.post(button['action'], allow_redirects=False, data=dict(
                     button['inputs'], return_url=return_url, transaction_param='NO-SUCH-ORDER', outcome='decline',
                 ))
-                # Let the emulator's own calls finish before anything else touches the database.
-                for thread in threading.enumerate():
-                    if thread.name == 'click-emulator':
-                        thread.join(timeout=30)
+                self._wait_for_click()
                 location = response.headers['Location']
                 self.assertEqual(response.status_code, 303)
                 self.assertIn(urlsplit(location).netloc, ('', urlsplit(self.base_url()).netloc), location)

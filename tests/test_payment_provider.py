@@ -20,10 +20,12 @@ class TestPaymentProvider(ClickCommon):
         )
         self.assertIn(self.click, providers)
 
-    def test_enabling_activates_the_click_payment_method(self):
-        self.assertEqual(self.click.payment_method_ids, self.payment_method)
-        self.assertTrue(self.payment_method.active)
-        self.assertIn('click', self.click._get_default_payment_method_codes())
+    def test_enabling_activates_the_click_payment_methods(self):
+        """Click's page (``click``) and the invoice sent to the Click app (``click_app``)."""
+        methods = self.click.payment_method_ids
+        self.assertEqual(set(methods.mapped('code')), {'click', 'click_app'})
+        self.assertTrue(all(methods.mapped('active')))
+        self.assertEqual(self.click._get_default_payment_method_codes(), {'click', 'click_app'})
 
     def test_form_shows_the_cabinet_urls(self):
         base_url = self.click.get_base_url()

@@ -1,0 +1,1 @@
+from . import payment_click_invoice_wizard
