@@ -10,11 +10,16 @@
     'data': [
         'security/ir.model.access.csv',
 
+        'report/payment_click_self_test_reports.xml',  # Before the self-test's form, which prints it
+        'report/payment_click_self_test_templates.xml',
+
         'views/account_move_views.xml',
         'views/payment_click_templates.xml',
         'views/payment_provider_views.xml',
         'views/payment_transaction_views.xml',
         'views/emulator_templates.xml',
+        'views/payment_click_self_test_views.xml',
+
         'wizard/payment_click_invoice_wizard_views.xml',
 
         'data/ir_cron_data.xml',

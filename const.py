@@ -50,3 +50,19 @@ UZBEK_LANGUAGE = {
     'week_start': '1',
     'active': False,
 }
+
+# The go-live self-test (Click's fifteen scenarios against the provider's own public URLs).
+SELF_TEST_AMOUNTS = {'A': 15000.0, 'B': 2500.5, 'C': 99000.0}  # the three fresh payments; never 300
+SELF_TEST_REFERENCE = 'CLICK-SELFTEST-{run_id}'  # + '-A', '-B', '-C'; '-X' is the unknown reference
+SELF_TEST_TIMEOUT = 10  # seconds each call waits: the simulator's default of SPEC §2.13
+SELF_TEST_RESPONSE_LENGTH = 1000  # characters of each answer kept in the report
+SELF_TEST_CHECKS = [
+    ('callback_urls', "Click can call the Prepare and Complete URLs (public, https)"),
+    ('base_url_frozen', "The public address is frozen (web.base.url.freeze)"),
+    ('proxy_mode', "Odoo sees its public address (--proxy-mode)"),
+    ('database', "The public address reaches this database (--db-filter)"),
+    ('credentials', "The credentials are complete, the key has no stray spaces"),
+    ('currency', "The Uzbek so'm (UZS) is active"),
+    ('journal', "A payment journal is set"),
+    ('published', "The provider is published"),
+]

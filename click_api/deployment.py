@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 NOT_HTTPS = 'not_https'
 NOT_PUBLIC = 'not_public'
+DEFAULT_PORTS = {'http': 80, 'https': 443}
 
 
 def callback_url_problems(url):
@@ -18,3 +19,17 @@ def callback_url_problems(url):
     if not public:
         problems.append(NOT_PUBLIC)
     return problems
+
+
+def same_origin(url, other_url):
+    """Tell whether two URLs name the same scheme, host and port, default ports written or not."""
+    return _origin(url) == _origin(other_url)
+
+
+def _origin(url):
+    parts = urlsplit(url or '')
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme, (parts.hostname or '').rstrip('.'), port or DEFAULT_PORTS.get(parts.scheme)

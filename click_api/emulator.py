@@ -47,6 +47,15 @@ class ShopResponse:
     text: str
     body: dict | None = field(default=None)
 
+    @classmethod
+    def read(cls, form, response):
+        """Keep a ``requests`` response, and its JSON body when it has one."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        return cls(form, response.status_code, response.headers.get('Content-Type', ''), response.text, body)
+
     @property
     def error(self):
         return self.body.get('error') if isinstance(self.body, dict) else None
@@ -86,13 +95,7 @@ class ShopClient:
     def send(self, form, url=None):
         """POST a form as Click does and read the answer without trusting its shape."""
         url = url or (self.complete_url if form.get('action') == COMPLETE else self.prepare_url)
-        response = self.session.post(url, data=form, timeout=self.timeout)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        return ShopResponse(form, response.status_code, response.headers.get('Content-Type', ''),
-                            response.text, body)
+        return ShopResponse.read(form, self.session.post(url, data=form, timeout=self.timeout))
 
     def prepare(self, merchant_trans_id, amount, **overrides):
         return self.send(self.build_form(PREPARE, merchant_trans_id, amount, **overrides))

@@ -1,3 +1,4 @@
 from . import emulator
 from . import emulator_merchant
 from . import main
+from . import self_test

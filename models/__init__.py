@@ -1,4 +1,5 @@
 from . import account_move
 from . import payment_click_emulator
+from . import payment_click_self_test
 from . import payment_provider
 from . import payment_transaction

@@ -3,13 +3,15 @@ import re
 from werkzeug.urls import url_join
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import hmac
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api import deployment, merchant
+from odoo.addons.payment_click.click_api import deployment, merchant, self_test
 from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
 from odoo.addons.payment_click.controllers.emulator_merchant import ClickMerchantEmulatorController
 from odoo.addons.payment_click.controllers.main import ClickController
+from odoo.addons.payment_click.controllers.self_test import ClickSelfTestController
 
 
 class PaymentProvider(models.Model):
@@ -179,3 +181,127 @@ class PaymentProvider(models.Model):
             [('code', '=', 'click'), ('click_service_id', '=', str(service_id))],
             order='state desc, id',
         )
+
+    # === BUSINESS METHODS - GO-LIVE SELF-TEST === #
+
+    click_self_test_ids = fields.One2many(
+        string="Click Self-Tests", comodel_name='payment.click.self.test', inverse_name='provider_id',
+        groups='base.group_system',
+    )
+    click_last_self_test_id = fields.Many2one(
+        string="Last Self-Test", comodel_name='payment.click.self.test', compute='_compute_click_last_self_test_id',
+        groups='base.group_system',
+    )
+    click_self_test_check_ids = fields.One2many(
+        string="Deployment Checks", related='click_last_self_test_id.check_ids', groups='base.group_system',
+    )
+
+    @api.depends('click_self_test_ids')
+    def _compute_click_last_self_test_id(self):
+        for provider in self:
+            provider.click_last_self_test_id = provider.click_self_test_ids[:1]  # newest first
+
+    def action_click_self_test(self):
+        """Check the deployment and play Click's fifteen scenarios against the public URLs; show the report."""
+        self.ensure_one()
+        if self.code != 'click' or self.state == 'disabled':
+            raise UserError(_("Only a Click provider in test mode or enabled can play Click's scenarios."))
+        return self.env['payment.click.self.test']._run(self).action_open()
+
+    def _click_self_test_client(self):
+        """A client playing Click towards this provider's public URLs, signed with its secret key."""
+        self.ensure_one()
+        return self_test.SelfTestClient(
+            self.click_prepare_url, self.click_complete_url, self.click_service_id, self.click_secret_key,
+            timeout=const.SELF_TEST_TIMEOUT,
+        )
+
+    def _click_deployment_checks(self, client):
+        """Check what most often keeps Click's calls from reaching this provider.
+
+        Two checks call this server through ``client``, as Click would: at ``web.base.url``, the
+        public address, to see whether Odoo sees it so; at the Prepare URL's address, to see whether
+        it reaches this database.
+
+        :return: one ``{'code', 'passed', 'note'}`` per check of ``const.SELF_TEST_CHECKS``; the note
+            of a failed check says how to fix it
+        """
+        self.ensure_one()
+        ICP = self.env['ir.config_parameter'].sudo()
+        public_url = ICP.get_param('web.base.url')
+        callback_url = url_join(self.click_prepare_url, '/')
+        public_echo, public_problem = self._click_probe_echo(client, public_url)
+        callback_echo, callback_problem = (public_echo, public_problem) \
+            if deployment.same_origin(callback_url, public_url) else self._click_probe_echo(client, callback_url)
+        missing = [self._fields[name].get_description(self.env)['string'] for name in (
+            'click_merchant_id', 'click_service_id', 'click_merchant_user_id', 'click_secret_key',
+        ) if not self[name]]
+        key = self.click_secret_key or ''
+        outcomes = {
+            'callback_urls': (not self.click_callback_warning, self.click_callback_warning),
+            'base_url_frozen': (
+                bool(ICP.get_param('web.base.url.freeze')),  # as res.users reads it
+                _("Set the system parameter web.base.url.freeze to True (Settings > Technical > System "
+                  "Parameters), so that an administrator logging in through another address does not change "
+                  "web.base.url, and with it the URLs Click calls."),
+            ),
+            'proxy_mode': (
+                public_echo and deployment.same_origin(public_echo['url_root'], public_url),
+                public_problem or _(
+                    "Odoo sees the calls to %(public)s as calls to %(seen)s. Start Odoo with --proxy-mode, "
+                    "behind a reverse proxy that sets the X-Forwarded-Host and X-Forwarded-Proto headers.",
+                    public=public_url, seen=public_echo['url_root'],
+                ),
+            ),
+            'database': (
+                callback_echo and callback_echo['database'] == self._click_database_token(),
+                callback_problem or _(
+                    "%(url)s reaches another database. Start Odoo with a --db-filter that selects only the "
+                    "database %(db)s for this address.", url=callback_url, db=self.env.cr.dbname,
+                ),
+            ),
+            'credentials': (
+                not missing and key == key.strip(),
+                _("Fill in %s on the Credentials tab.", ', '.join(missing)) if missing else _(
+                    "The secret key starts or ends with a space. Click signs with the key as it gave it, so "
+                    "Odoo would refuse each of its calls (-1): paste the key again, without spaces."
+                ),
+            ),
+            'currency': (
+                self.env.ref('base.UZS').active,
+                _("Activate the Uzbek so'm (UZS) under Accounting > Configuration > Currencies: Click "
+                  "takes payments in so'm only."),
+            ),
+            'journal': (
+                bool(self.journal_id),
+                _("Choose the bank journal where Click's settlements arrive (Configuration tab): Odoo "
+                  "records each Click payment there."),
+            ),
+            'published': (
+                self.is_published,
+                _("Publish the provider (the Published button) so that customers can choose Click."),
+            ),
+        }
+        checks = []
+        for code, _label in const.SELF_TEST_CHECKS:
+            passed, advice = outcomes[code]
+            checks.append({'code': code, 'passed': bool(passed), 'note': False if passed else advice})
+        return checks
+
+    @api.model
+    def _click_probe_echo(self, client, base_url):
+        """Ask the echo route at ``base_url`` how the call arrived.
+
+        :return: the echo, or None and why the route could not be asked
+        """
+        probe = client.probe(url_join(base_url, ClickSelfTestController._echo_url))
+        if echo := self_test.read_echo(probe):
+            return echo, None
+        cause = self_test.delivery_problem(probe) or self_test.Cause.NOT_CLICK
+        return None, _("Odoo could not ask %(url)s how its calls arrive: %(cause)s", url=base_url,
+                       cause=self.env['payment.click.self.test']._cause_text(cause, probe))
+
+    @api.model
+    def _click_database_token(self):
+        """Tell this database apart from others on the same server without revealing its name."""
+        return hmac(self.env(su=True), 'payment_click_self_test', self.env.cr.dbname)

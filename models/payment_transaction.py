@@ -328,6 +328,8 @@ class PaymentTransaction(models.Model):
         Repeats of the same Click payment add nothing. No e-mail leaves before Click is answered:
         the assignee's notification waits in the mail queue.
         """
+        if self.click_is_self_test:  # Click's scenarios move no money: nobody has anything to do
+            return
         values = self._click_alert_values(request_)
         if message is None:
             message = {
@@ -382,7 +384,7 @@ class PaymentTransaction(models.Model):
         for provider in self.env['payment.provider'].search([('code', '=', 'click'), ('state', '!=', 'disabled')]):
             older_than = fields.Datetime.now() - timedelta(minutes=provider.click_sync_delay)
             txs = self.search([
-                ('provider_id', '=', provider.id), ('operation', '!=', 'refund'),
+                ('provider_id', '=', provider.id), ('operation', '!=', 'refund'), ('click_is_self_test', '=', False),
                 ('state', 'in', ('draft', 'pending')), ('click_prepare_date', '<', older_than),
                 ('click_prepare_date', '>', older_than - timedelta(days=const.SYNC_MAX_AGE_DAYS)),
             ])
@@ -612,3 +614,17 @@ class PaymentTransaction(models.Model):
             ))
         if self.state != 'draft':
             raise UserError(_("%s is no longer waiting for payment; start a new payment.", self.reference))
+
+    # === BUSINESS METHODS - GO-LIVE SELF-TEST === #
+
+    click_is_self_test = fields.Boolean(
+        string="Click Self-Test", readonly=True, copy=False,
+        help="Created by the Click provider's self-test to play Click's test scenarios. It pays nothing, "
+             "leaves nothing in the books, and the transaction lists hide it by default.",
+    )
+
+    def _post_process(self):
+        """Override of `payment` to book nothing for self-test payments: no payment, no entry, no message."""
+        self_tests = self.filtered('click_is_self_test')
+        self_tests.is_post_processed = True
+        return super(PaymentTransaction, self - self_tests)._post_process()

@@ -1,0 +1,259 @@
+"""The go-live self-test of a Click provider: deployment checks and Click's fifteen scenarios, played
+over HTTP against its public Prepare and Complete URLs, kept as a report."""
+from odoo import _, api, fields, models
+from odoo.fields import Command
+from odoo.service.model import retrying
+from odoo.tools import config, format_datetime
+
+from odoo.addons.payment_click import const
+from odoo.addons.payment_click.click_api.emulator import run_scenarios
+from odoo.addons.payment_click.click_api.self_test import Cause, UnansweredCall, likely_cause
+
+
+class PaymentClickSelfTest(models.Model):
+    _name = 'payment.click.self.test'
+    _description = "Click Self-Test"
+    _order = 'id desc'
+
+    provider_id = fields.Many2one(
+        string="Provider", comodel_name='payment.provider', required=True, readonly=True, index=True,
+        ondelete='cascade',
+    )
+    company_id = fields.Many2one(related='provider_id.company_id')
+    service_id = fields.Char(string="Service ID", readonly=True)
+    prepare_url = fields.Char(string="Prepare URL", readonly=True)
+    complete_url = fields.Char(string="Complete URL", readonly=True)
+    reference_prefix = fields.Char(
+        string="Test Payments", compute='_compute_reference_prefix',
+        help="The references of the run's payments start with it; they are hidden from the transaction lists.",
+    )
+    check_ids = fields.One2many(
+        string="Deployment Checks", comodel_name='payment.click.self.test.check', inverse_name='run_id',
+        readonly=True,
+    )
+    step_ids = fields.One2many(
+        string="Scenarios", comodel_name='payment.click.self.test.step', inverse_name='run_id', readonly=True,
+    )
+    passed = fields.Boolean(
+        string="Passed", compute='_compute_result', store=True,
+        help="Each of Click's fifteen scenarios got the answer Click expects.",
+    )
+    result = fields.Char(string="Result", compute='_compute_result', store=True)
+
+    # === COMPUTE METHODS === #
+
+    def _compute_reference_prefix(self):
+        for run in self:
+            run.reference_prefix = const.SELF_TEST_REFERENCE.format(run_id=run.id)
+
+    @api.depends('step_ids.passed', 'check_ids.passed')
+    def _compute_result(self):
+        for run in self:
+            steps_passed = len(run.step_ids.filtered('passed'))
+            run.passed = bool(run.step_ids) and steps_passed == len(run.step_ids)
+            run.result = _(
+                "%(steps)s of %(step_count)s scenarios passed, %(checks)s of %(check_count)s checks passed",
+                steps=steps_passed, step_count=len(run.step_ids),
+                checks=len(run.check_ids.filtered('passed')), check_count=len(run.check_ids),
+            )
+
+    @api.depends('create_date', 'result')
+    def _compute_display_name(self):
+        for run in self:
+            run.display_name = _("%(date)s: %(result)s", date=format_datetime(self.env, run.create_date),
+                                 result=run.result)
+
+    # === ACTION METHODS === #
+
+    def action_open(self):
+        """Show the run as the report the merchant reads, in a dialog."""
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _("Click Self-Test"),
+            'res_model': self._name,
+            'res_id': self.id,
+            'views': [(False, 'form')],
+            'target': 'new',
+        }
+
+    # === BUSINESS METHODS === #
+
+    @api.model
+    def _run(self, provider):
+        """Check ``provider``'s deployment and play Click's scenarios over HTTP against its public URLs.
+
+        Click's calls come back to this server while this request waits for them. The run and its
+        payments are therefore committed on a cursor of their own before the first call, this
+        request holds no lock the calls need, and no cursor stays open while they run (the test
+        cursor of Odoo's HTTP tests serialises requests). The results are written on another cursor.
+
+        :return: the run, committed
+        """
+        self.env.flush_all()  # what this request changed must be what the calls see
+        client = provider._click_self_test_client()
+        checks = provider._click_deployment_checks(client)
+        with self.env.registry.cursor() as cr:
+            run = self.with_env(self.env(cr=cr)).create({
+                'provider_id': provider.id,
+                'service_id': provider.click_service_id,
+                'prepare_url': client.prepare_url,
+                'complete_url': client.complete_url,
+                'check_ids': [Command.create(check) for check in checks],
+            })
+            orders = run._create_transactions()
+            run_id, unknown_reference = run.id, f'{run.reference_prefix}-X'
+        results = run_scenarios(client, orders, unknown_reference)
+        with self.env.registry.cursor() as cr:
+            run = self.with_env(self.env(cr=cr)).browse(run_id)
+            retrying(lambda: run._record(results), run.env)
+        return self.browse(run_id)
+
+    def _create_transactions(self):
+        """Create the three fresh payments the scenarios need, flagged as self-test payments.
+
+        :return: ``{chain: (reference, amount)}``, as ``run_scenarios`` takes them
+        """
+        self.ensure_one()
+        orders = {chain: (f'{self.reference_prefix}-{chain}', amount)
+                  for chain, amount in const.SELF_TEST_AMOUNTS.items()}
+        self.env['payment.transaction'].sudo().create([{
+            'provider_id': self.provider_id.id,
+            'payment_method_id': self.env.ref('payment_click.payment_method_click').id,
+            'reference': reference,
+            'amount': amount,
+            'currency_id': self.env.ref('base.UZS').id,
+            'partner_id': self.provider_id.company_id.partner_id.id,
+            'operation': 'online_redirect',
+            'click_is_self_test': True,
+        } for reference, amount in orders.values()])
+        return orders
+
+    def _record(self, results):
+        """Keep one step per scenario result, and cancel the payments the scenarios left unsettled."""
+        self.ensure_one()
+        self.step_ids = [Command.create(self._step_values(result)) for result in results]
+        unsettled = self.env['payment.transaction'].sudo().search([
+            ('reference', '=like', f'{self.reference_prefix}-%'), ('click_is_self_test', '=', True),
+            ('state', '=', 'draft'),
+        ])
+        unsettled._set_canceled(state_message=_("The self-test ended before Click's scenarios settled it."))
+
+    def _step_values(self, result):
+        response = result.response
+        cause = likely_cause(result)
+        return {
+            'step': result.step,
+            'description': result.description,
+            'sent': ' '.join(f'{name}={value}' for name, value in response.form.items()),
+            'expected': result.expected,
+            'received': self._received_text(response),
+            'response': response.text[:const.SELF_TEST_RESPONSE_LENGTH],
+            'passed': result.passed,
+            'cause': cause and self._cause_text(cause, response),
+        }
+
+    @api.model
+    def _received_text(self, response):
+        """What came back for a call: Click's code and note, else the HTTP status or the failure."""
+        if isinstance(response, UnansweredCall):
+            if response.cause is Cause.SKIPPED:
+                return _("not sent")
+            if response.cause is Cause.REDIRECT:
+                return _("HTTP %s redirect", response.status)
+            return _("no answer")
+        if isinstance(response.error, int):
+            return f"{response.error} ({response.body.get('error_note', '')})"
+        return _("HTTP %(status)s (%(content_type)s)", status=response.status,
+                 content_type=response.content_type or _("no content type"))
+
+    @api.model
+    def _cause_text(self, cause, response):
+        """The likely cause of a failed call, and what to do, in plain words."""
+        if cause is Cause.TIMEOUT and config['workers'] == 1:
+            return _(
+                "No answer within %s seconds. Odoo runs with a single worker (--workers 1), which is busy "
+                "running this test and cannot answer its own calls: start it with --workers 2 or more and "
+                "run the test again.", const.SELF_TEST_TIMEOUT,
+            )
+        texts = {
+            Cause.TIMEOUT: _(
+                "No answer within %s seconds: the URL cannot be reached from this server, or a firewall "
+                "drops the call.", const.SELF_TEST_TIMEOUT,
+            ),
+            Cause.SKIPPED: _("Not sent: an earlier call got no answer in time."),
+            Cause.SSL: _(
+                "The certificate is not trusted (%s). Install a certificate from a recognised authority, "
+                "with its intermediate certificates, on the reverse proxy.", response.text,
+            ),
+            Cause.UNREACHABLE: _(
+                "The URL cannot be reached from this server (%s): check the domain name, the firewall "
+                "and that the reverse proxy listens on this address.", response.text,
+            ),
+            Cause.REDIRECT: _(
+                "The URL redirects to %s, and a redirected call loses Click's form. Set web.base.url to "
+                "the address Odoo is really served at; if it leads to the database selector, set "
+                "--db-filter.", response.text or _("another address"),
+            ),
+            Cause.HTML: _(
+                "The URL answered HTML, not Click's JSON: the call did not reach this module in this "
+                "database. Is the database filter (--db-filter) set so that Click's calls reach this "
+                "database?"
+            ),
+            Cause.HTTP_STATUS: _(
+                "The URL answered HTTP %s: a proxy or firewall in front of Odoo refused the call, or "
+                "Odoo failed (see its log).", response.status,
+            ),
+            Cause.NOT_CLICK: _("The URL answered something other than Click's JSON: another application "
+                               "answers at this address."),
+            Cause.KEY_MISMATCH: _(
+                "The answering Odoo checks signatures with another secret key: the call reached another "
+                "database, or another provider with this Service ID (check --db-filter and the key)."
+            ),
+            Cause.UNKNOWN_SERVICE: _(
+                "The answering Odoo has no Click provider with this Service ID: the call reached another "
+                "database (check --db-filter)."
+            ),
+            Cause.UNKNOWN_PAYMENT: _(
+                "The answering Odoo does not know the test payment: the call reached another database "
+                "(check --db-filter)."
+            ),
+            Cause.UNEXPECTED: _(
+                "Odoo's answer breaks Click's rules for this scenario: another module may change how "
+                "payments are handled. Send this report to whoever maintains your Odoo."
+            ),
+        }
+        return texts[cause]
+
+
+class PaymentClickSelfTestCheck(models.Model):
+    _name = 'payment.click.self.test.check'
+    _description = "Click Self-Test Deployment Check"
+    _order = 'run_id, id'
+    _rec_name = 'code'
+
+    run_id = fields.Many2one(
+        comodel_name='payment.click.self.test', required=True, readonly=True, index=True, ondelete='cascade',
+    )
+    code = fields.Selection(string="Check", selection=const.SELF_TEST_CHECKS, required=True, readonly=True)
+    passed = fields.Boolean(string="Passed", readonly=True)
+    note = fields.Text(string="How to Fix", readonly=True)
+
+
+class PaymentClickSelfTestStep(models.Model):
+    _name = 'payment.click.self.test.step'
+    _description = "Click Self-Test Scenario Step"
+    _order = 'run_id, id'
+    _rec_name = 'step'
+
+    run_id = fields.Many2one(
+        comodel_name='payment.click.self.test', required=True, readonly=True, index=True, ondelete='cascade',
+    )
+    step = fields.Char(string="Step", readonly=True)
+    description = fields.Char(string="Scenario", readonly=True)
+    sent = fields.Text(string="Sent", readonly=True, help="The form posted, as Click posts it.")
+    expected = fields.Integer(string="Expected", readonly=True, help="The error code Click expects.")
+    received = fields.Char(string="Received", readonly=True)
+    response = fields.Text(string="Answer", readonly=True, help="The answer as received, shortened.")
+    passed = fields.Boolean(string="Passed", readonly=True)
+    cause = fields.Text(string="Likely Cause", readonly=True)
