@@ -1,0 +1,392 @@
+"""Fiscal receipts (SPEC §9, §11 L and M): document lines → ``submit_items`` body, in whole tiyin.
+
+Every money field of a receipt is an ``int`` of tiyin (1 so'm = 100 tiyin). So'm amounts are
+multiplied by 100 and rounded half-up, which only changes an amount that has more than 2 decimals.
+
+The receipt has no negative items: each negative line (a global discount, a down-payment deduction,
+a coupon) becomes ``Discount`` on the positive lines of its VAT rate, or of the whole document when
+its rate has none, in proportion to what they cost, exactly to the tiyin (largest remainder).
+
+The items must sum to the Click payment to the tiyin. When they do not, the builder raises a
+FiscalError that says both totals, and names the line whose rounding caused a small difference. It
+never adjusts an amount to make them match.
+"""
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+MAX_NAME_LENGTH = 63
+MAX_PACKAGE_CODE_LENGTH = 20
+MAX_BARCODE_LENGTH = 13
+MAX_LABELS = 300
+MAX_LABEL_LENGTH = 21
+MAX_UINT64 = 2 ** 64 - 1
+ELLIPSIS = '…'
+_SPIC = re.compile(r'[0-9]{17}')
+_COMMISSION_IDS = {'TIN': re.compile(r'[0-9]{9}'), 'PINFL': re.compile(r'[0-9]{14}')}
+_ONE = Decimal(1)
+
+
+class FiscalError(ValueError):
+    """A receipt that cannot be built; ``line`` names the document line at fault, if any.
+
+    ``labels`` names every line at fault when there are several (``(line,)`` by default).
+    """
+
+    def __init__(self, message, line=None, labels=None):
+        super().__init__(message)
+        self.line = line
+        self.labels = tuple(labels) if labels is not None else (line,) if line is not None else ()
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One line of the invoice or order, in so'm, as the Odoo layer reads it."""
+    label: str                 # how a person knows the line (e.g. "[DESK] Office desk"), for error messages
+    name: str                  # goods/service name
+    unit: str                  # unit of measure written at the end of Name, e.g. "dona", "kg", "" if none
+    quantity: Decimal          # must be a whole number on a receipt item (SPEC §9)
+    price_unit: Decimal        # so'm per unit, VAT included, before discount
+    discount: Decimal = Decimal(0)  # so'm taken off the line total (VAT included), >= 0
+    vat_percent: int = 0       # 0, 12, 15 …
+    spic: str = ''             # IKPU / SPIC, 17 digits
+    package_code: str = ''     # classifier package code (≤ 20 chars)
+    units_code: int | None = None
+    barcode: str = ''          # ≤ 13 chars
+    labels: tuple = ()         # marking codes, ≤ 300 of ≤ 21 chars
+
+
+class _Item:
+    """A line on its way to becoming a receipt item; ``discount`` grows as negative lines are spread."""
+
+    def __init__(self, line, amount, good_price, price, discount, vat_percent):
+        self.line = line
+        self.amount = amount
+        self.good_price = good_price
+        self.price = price
+        self.discount = discount
+        self.vat_percent = vat_percent
+        self.original_net = price - discount
+
+    @property
+    def net(self):
+        return self.price - self.discount
+
+
+def to_tiyin(amount):
+    """Return so'm as whole tiyin (``int``), rounded half-up when the amount has more than 2 decimals."""
+    return int((_decimal(amount) * 100).quantize(_ONE, rounding=ROUND_HALF_UP))
+
+
+def format_tiyin(tiyin):
+    """Write tiyin as so'm for a person: ``1,234,567.89 so'm``."""
+    sign = '-' if tiyin < 0 else ''
+    whole, fraction = divmod(abs(tiyin), 100)
+    return f"{sign}{whole:,}.{fraction:02d} so'm"
+
+
+def vat_of(net_tiyin, vat_percent):
+    """VAT included in a VAT-inclusive amount: ``round(net × p / (100 + p))`` half-up (SPEC §9.1)."""
+    numerator, denominator = net_tiyin * vat_percent, 100 + vat_percent
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def receipt_name(name, unit):
+    """Return ``Name``: the name, then the unit, in at most 63 characters.
+
+    A name too long is shortened with an ellipsis; the unit is never cut.
+
+    :raise ValueError: when the name is empty or the unit leaves no room for it
+    """
+    name, unit = ' '.join(str(name or '').split()), ' '.join(str(unit or '').split())
+    if not name:
+        raise ValueError("it has no name")
+    room = MAX_NAME_LENGTH - (len(unit) + 1 if unit else 0)
+    if room < 2:
+        raise ValueError(f"its unit of measure \"{unit}\" is longer than {MAX_NAME_LENGTH - 2} characters")
+    if len(name) > room:
+        name = name[:room - 1].rstrip() + ELLIPSIS
+    return f'{name} {unit}' if unit else name
+
+
+def check_lines(lines):
+    """Return the labels of the lines that will be receipt items but miss an IKPU (17 digits) or a
+    package code, each once, in document order: every product to fix before anything is sent."""
+    missing = []
+    for line in lines:
+        if _kind(line) == 'item' and not _master_data_ok(line) and line.label not in missing:
+            missing.append(line.label)
+    return missing
+
+
+def build_items(lines, commission_info):
+    """Turn document lines into receipt items (SPEC §9.1).
+
+    Notes and display lines (nothing to pay, quantity 0) are left out, as is a free line without an
+    IKPU; a free line with one stays, at price 0. Negative lines are spread as ``Discount``.
+
+    :param lines: ReceiptLine in document order
+    :param dict commission_info: ``{'TIN': 9 digits}`` and/or ``{'PINFL': 14 digits}``
+    :return: a list of item dicts whose numbers are all ``int``; their ``Price - Discount`` add up
+        to the lines' total in tiyin
+    :raise FiscalError: when a line cannot go on a receipt
+    """
+    commission = _commission_info(commission_info)
+    lines = list(lines)
+    missing = check_lines(lines)
+    if missing:
+        raise FiscalError(
+            "Set an IKPU (17 digits, from tasnif.soliq.uz) and a package code on these products before "
+            "sending a fiscal receipt: " + ', '.join(missing) + '.',
+            line=missing[0] if len(missing) == 1 else None, labels=missing)
+    items, negatives = [], []
+    for line in lines:
+        kind = _kind(line)
+        if kind == 'item':
+            items.append(_item(line))
+        elif kind == 'negative':
+            negatives.append(line)
+    for line in negatives:
+        _spread_negative(line, items)
+    if not items:
+        raise FiscalError("The document has no line to put on a fiscal receipt.")
+    return [_item_dict(item, commission) for item in items]
+
+
+def build_receipt(service_id, payment_id, lines, paid_amount, commission_info):
+    """Return the whole ``submit_items`` body (SPEC §9.1) for a Click payment of the document.
+
+    :param paid_amount: what Click was paid, in so'm (Decimal); it all goes to ``received_ecash``
+    :raise FiscalError: when the items do not add up to the payment exactly, or a line is refused
+    """
+    service_id, payment_id = _identifier('service_id', service_id), _identifier('payment_id', payment_id)
+    paid = _decimal(paid_amount, "The Click payment")
+    if paid <= 0:
+        raise FiscalError(f"The Click payment must be more than 0 so'm, not {paid} so'm.")
+    paid_tiyin = to_tiyin(paid)
+    lines = list(lines)
+    items = build_items(lines, commission_info)
+    total = sum(item['Price'] - item.get('Discount', 0) - item.get('Other', 0) for item in items)
+    if total != paid_tiyin:
+        _raise_total_mismatch(lines, total, paid_tiyin)
+    return {
+        'service_id': service_id,
+        'payment_id': payment_id,
+        'items': items,
+        'received_ecash': paid_tiyin,
+        'received_cash': 0,
+        'received_card': 0,
+    }
+
+
+def _decimal(value, what="An amount", line=None):
+    """Read a money or quantity value; a float (Odoo's) is read by its shortest text, never its binary."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise FiscalError(f"{what} is not a number: {value!r}.", line=line)
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise FiscalError(f"{what} is not a number: {value!r}.", line=line)
+    return number
+
+
+def _line_numbers(line):
+    """Return the line's quantity, unit price and discount as Decimals, and its total before discount."""
+    quantity = _decimal(line.quantity, f"The quantity of {line.label}", line.label)
+    price_unit = _decimal(line.price_unit, f"The unit price of {line.label}", line.label)
+    discount = _decimal(line.discount, f"The discount of {line.label}", line.label)
+    return quantity, price_unit, discount, price_unit * quantity
+
+
+def _kind(line):
+    """``'item'``, ``'negative'`` (spread over the items) or ``'dropped'`` (nothing to pay, or a note)."""
+    quantity, _price_unit, _discount, gross = _line_numbers(line)
+    if gross < 0:
+        return 'negative'
+    if gross > 0:
+        return 'item'
+    return 'item' if quantity > 0 and str(line.spic or '').strip() else 'dropped'
+
+
+def _master_data_ok(line):
+    return bool(_SPIC.fullmatch(str(line.spic or '').strip()) and str(line.package_code or '').strip())
+
+
+def _exact(amount):
+    """Tell whether so'm are a whole number of tiyin, so that no rounding happens."""
+    scaled = amount * 100
+    return scaled == scaled.to_integral_value()
+
+
+def _vat_percent(line):
+    value = line.vat_percent
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal) or value != int(value) \
+            or not 0 <= value <= 100:
+        raise FiscalError(f"The VAT rate of {line.label} must be a whole percent from 0 to 100, not {value}.",
+                          line=line.label)
+    return int(value)
+
+
+def _item(line):
+    quantity, price_unit, discount, gross = _line_numbers(line)
+    label = line.label
+    if quantity <= 0:
+        raise FiscalError(f"{label} has a negative quantity ({quantity}) and a negative price; a fiscal receipt "
+                          "takes positive quantities only.", line=label)
+    if quantity != quantity.to_integral_value():
+        raise FiscalError(f"Click's fiscal receipts take whole quantities only; {label} has {quantity.normalize():f}. "
+                          "Sell it in a unit that makes the quantity whole (e.g. grams instead of kilograms), "
+                          "or issue this receipt by hand.", line=label)
+    if discount < 0 or discount > gross:
+        raise FiscalError(f"The discount of {label} ({discount} so'm) must be between 0 and the line's total "
+                          f"({gross} so'm).", line=label)
+    price, discount_tiyin = to_tiyin(gross), to_tiyin(discount)
+    if price > MAX_UINT64:
+        raise FiscalError(f"{label} comes to {format_tiyin(price)}, more than a receipt can hold.", line=label)
+    _check_formats(line)
+    return _Item(line, int(quantity), to_tiyin(price_unit), price, discount_tiyin, _vat_percent(line))
+
+
+def _check_formats(line):
+    label = line.label
+    if not _SPIC.fullmatch(str(line.spic).strip()):
+        raise FiscalError(f"The IKPU of {label} must be 17 digits, not \"{line.spic}\".", line=label)
+    if len(str(line.package_code).strip()) > MAX_PACKAGE_CODE_LENGTH:
+        raise FiscalError(f"The package code of {label} is longer than {MAX_PACKAGE_CODE_LENGTH} characters.",
+                          line=label)
+    if len(str(line.barcode or '').strip()) > MAX_BARCODE_LENGTH:
+        raise FiscalError(f"The barcode of {label} is longer than {MAX_BARCODE_LENGTH} characters.", line=label)
+    units = line.units_code
+    if units is not None and (isinstance(units, bool) or not isinstance(units, int) or not 0 <= units <= MAX_UINT64):
+        raise FiscalError(f"The unit code of {label} must be a whole number from the classifier, not {units!r}.",
+                          line=label)
+    labels = line.labels or ()
+    if isinstance(labels, str):
+        raise FiscalError(f"The marking codes of {label} must be a list of codes, not one text.", line=label)
+    if len(labels) > MAX_LABELS:
+        raise FiscalError(f"{label} has {len(labels)} marking codes; a receipt item takes at most {MAX_LABELS}.",
+                          line=label)
+    for code in labels:
+        if not isinstance(code, str) or not code.strip() or len(code.strip()) > MAX_LABEL_LENGTH:
+            raise FiscalError(f"The marking code {code!r} of {label} must be a text of 1 to {MAX_LABEL_LENGTH} "
+                              "characters.", line=label)
+    try:
+        receipt_name(line.name, line.unit)
+    except ValueError as error:
+        raise FiscalError(f"{label} cannot be named on a fiscal receipt: {error}.", line=label) from error
+
+
+def _spread_negative(line, items):
+    """Take a negative line off the items of its VAT rate (or all items), as Discount, exactly."""
+    _quantity, _price_unit, discount, gross = _line_numbers(line)
+    label = line.label
+    if discount < 0 or discount > -gross:
+        raise FiscalError(f"The discount of {label} ({discount} so'm) must be between 0 and the line's total "
+                          f"({-gross} so'm).", line=label)
+    amount = to_tiyin(-gross) - to_tiyin(discount)
+    vat_percent = _vat_percent(line)
+    targets = [item for item in items if item.vat_percent == vat_percent and item.original_net > 0]
+    over = f"the lines at {vat_percent} % VAT"
+    if not targets:
+        targets = [item for item in items if item.original_net > 0]
+        over = "the document's other lines"
+    available = sum(item.net for item in targets)
+    if amount > available:
+        raise FiscalError(f"{label} takes off {format_tiyin(amount)}, more than the {format_tiyin(available)} of "
+                          f"{over} it is spread over; a fiscal receipt cannot have a negative line.", line=label)
+    for item, share in zip(targets, _largest_remainder(amount, [item.net for item in targets]), strict=True):
+        item.discount += share
+
+
+def _largest_remainder(amount, weights):
+    """Split ``amount`` in proportion to ``weights``, in integers that add up to it exactly.
+
+    Each part is rounded down; the tiyin left go one each to the largest remainders, the earlier
+    line first on a tie. No part exceeds its weight when ``amount <= sum(weights)``.
+    """
+    total = sum(weights)
+    if not amount or not total:
+        return [0] * len(weights)
+    parts, remainders = [], []
+    for index, weight in enumerate(weights):
+        part, remainder = divmod(amount * weight, total)
+        parts.append(part)
+        remainders.append((-remainder, index))
+    for _remainder, index in sorted(remainders)[:amount - sum(parts)]:
+        parts[index] += 1
+    return parts
+
+
+def _item_dict(item, commission):
+    line = item.line
+    result = {'Name': receipt_name(line.name, line.unit)}
+    if str(line.barcode or '').strip():
+        result['Barcode'] = str(line.barcode).strip()
+    if line.labels:
+        result['Labels'] = [code.strip() for code in line.labels]
+    result['SPIC'] = str(line.spic).strip()
+    if line.units_code is not None:
+        result['Units'] = line.units_code
+    result.update({
+        'PackageCode': str(line.package_code).strip(),
+        'GoodPrice': item.good_price,
+        'Price': item.price,
+        'Amount': item.amount,
+    })
+    if item.discount:
+        result['Discount'] = item.discount
+    result.update({
+        'VAT': vat_of(item.net, item.vat_percent),
+        'VATPercent': item.vat_percent,
+        'CommissionInfo': dict(commission),
+    })
+    return result
+
+
+def _commission_info(commission_info):
+    if not isinstance(commission_info, dict):
+        raise FiscalError("The commission data (CommissionInfo) must give the TIN or the PINFL of the seller.")
+    unknown = set(commission_info) - set(_COMMISSION_IDS)
+    if unknown:
+        raise FiscalError("The commission data (CommissionInfo) takes only TIN and PINFL, not "
+                          f"{', '.join(sorted(map(str, unknown)))}.")
+    result = {}
+    for key, pattern in _COMMISSION_IDS.items():
+        value = str(commission_info.get(key) or '').strip()
+        if value and not pattern.fullmatch(value):
+            digits = 9 if key == 'TIN' else 14
+            raise FiscalError(f"The seller's {key} must be {digits} digits, not \"{value}\".")
+        if value:
+            result[key] = value
+    if not result:
+        raise FiscalError("Set the company's TIN (9 digits), or the commission agent's TIN or PINFL (14 digits), "
+                          "before sending fiscal receipts.")
+    return result
+
+
+def _identifier(name, value):
+    """Click's ids as ``int``: an int, or its digits as text (ids may be stored as Char, SPEC §11 B)."""
+    if isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise FiscalError(f"The {name} must be a positive whole number, not {value!r}.")
+    return value
+
+
+def _raise_total_mismatch(lines, total, paid_tiyin):
+    both = f"the document's lines come to {format_tiyin(total)} while Click was paid {format_tiyin(paid_tiyin)}"
+    rounded = []
+    for line in lines:
+        if _kind(line) == 'dropped':
+            continue
+        _quantity, _price_unit, discount, gross = _line_numbers(line)
+        if not (_exact(gross) and _exact(discount)):
+            rounded.append(line.label)
+    if rounded and abs(total - paid_tiyin) <= len(rounded):
+        raise FiscalError(
+            f"The fiscal receipt cannot match the payment to the tiyin: {both}. The difference comes from rounding "
+            f"to whole tiyin the amounts of {', '.join(rounded)}, priced in fractions of a tiyin. Give them prices "
+            "with at most 2 decimals, or issue this receipt by hand.",
+            line=rounded[0], labels=rounded)
+    raise FiscalError(
+        f"The fiscal receipt must match the Click payment exactly, but {both}. A receipt is built only for a "
+        "payment of the whole document; issue this one by hand (e.g. for a partial payment).")
