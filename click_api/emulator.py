@@ -5,6 +5,7 @@ runs of the fifteen acceptance scenarios of SPEC §4.3 against any merchant.
 """
 import argparse
 import enum
+import hashlib
 import json
 import os
 import re
@@ -13,6 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import requests
 
@@ -215,6 +217,9 @@ class MerchantCode(enum.IntEnum):
     BAD_REQUEST = -8  # a malformed body or path value (HTTP 400)
     NOT_FOUND = -16  # no such invoice or payment (HTTP 200); no such service or method (HTTP 404)
     NOT_REVERSIBLE = -17  # not successful, already reversed, or out of Click's reversal window
+    RECEIPT_INVALID = -18  # a fiscal receipt that breaks SPEC §9's rules or does not add up to the payment
+    RECEIPT_EXISTS = -19  # the payment has its fiscal receipt already: Click keeps one per payment
+    NOT_FISCALIZABLE = -20  # a fiscal receipt for a payment that is not successful
 
 
 # invoice_status (SPEC §7.5.2 and §11 K).
@@ -385,6 +390,192 @@ def decide_reversal(payment_status, amount, reversed_amount, paid_at, now, reque
                               f"Only {format_amount(left)} so'm of this payment is left to reverse.")
     reversed_amount += left if requested is None else requested
     return (PAYMENT_REVERSED if reversed_amount >= amount else PAYMENT_SUCCESSFUL), reversed_amount
+
+
+# === Fiscal receipts (SPEC §9): every amount in whole tiyin === #
+
+UINT64_MAX = 2 ** 64 - 1
+FISCAL_BODY_FIELDS = ('service_id', 'payment_id', 'items', 'received_ecash', 'received_cash', 'received_card')
+RECEIVED_FIELDS = FISCAL_BODY_FIELDS[3:]
+# Item fields of SPEC §9.1. Texts: name → (maximum length, exact number of digits or None).
+FISCAL_ITEM_TEXTS = {'Name': (63, None), 'SPIC': (17, 17), 'PackageCode': (20, None), 'Barcode': (13, None)}
+# Whole numbers: name → (unit in refusals, minimum, maximum).
+_TIYIN = (" of tiyin", 0, UINT64_MAX)
+FISCAL_ITEM_NUMBERS = {
+    'Units': ("", 0, UINT64_MAX), 'GoodPrice': _TIYIN, 'Price': _TIYIN,
+    'Amount': (" (the quantity; Click documents no fractions)", 1, UINT64_MAX),
+    'VAT': _TIYIN, 'VATPercent': (" (a percentage)", 0, 100), 'Discount': _TIYIN, 'Other': _TIYIN,
+}
+FISCAL_ITEM_FIELDS = (*FISCAL_ITEM_TEXTS, 'Labels', *FISCAL_ITEM_NUMBERS, 'CommissionInfo')
+FISCAL_ITEM_MANDATORY = ('Name', 'SPIC', 'PackageCode', 'Price', 'Amount', 'VAT', 'VATPercent', 'CommissionInfo')
+MAX_LABELS = 300
+MAX_LABEL_LENGTH = 21
+COMMISSION_IDS = {'TIN': 9, 'PINFL': 14}  # digits
+MAX_RECEIPT_URL_LENGTH = 500
+# The fiscal module's number in the receipt addresses the emulator makes, after SPEC §9.2's example.
+EMULATOR_FISCAL_MODULE = 'EZ000000000030'
+
+
+def _receipt_refusal(error_note):
+    return MerchantRefusal(MerchantCode.RECEIPT_INVALID, error_note)
+
+
+def _shown(value):
+    """A JSON value as a refusal quotes it: short."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + '...'
+
+
+def to_tiyin(amount):
+    """So'm (an Odoo float, or a Decimal) as a whole number of tiyin."""
+    return int(to_decimal(amount) * 100)
+
+
+def _whole(value, where, unit=" of tiyin", minimum=0, maximum=UINT64_MAX):
+    """Return ``value`` if it is a JSON integer in ``[minimum, maximum]``.
+
+    JSON's ``1.0`` reads as a float and is refused: SPEC §9 takes integers only.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _receipt_refusal(f"{where} must be a whole number{unit} written as an integer, not {_shown(value)}.")
+    if not minimum <= value <= maximum:
+        raise _receipt_refusal(f"{where} must be a whole number{unit} from {minimum} to {maximum}, not {value}.")
+    return value
+
+
+def _text(value, where, max_length, digits=None):
+    if digits:
+        if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == digits):
+            raise _receipt_refusal(f"{where} must be {digits} digits, written as text, not {_shown(value)}.")
+    elif not (isinstance(value, str) and value.strip() and value.isprintable()):
+        raise _receipt_refusal(f"{where} must be a non-empty text of printable characters, not {_shown(value)}.")
+    elif len(value) > max_length:
+        raise _receipt_refusal(f"{where} is {len(value)} characters long; Click takes at most {max_length}.")
+    return value
+
+
+def _fields_known(data, known, where):
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise _receipt_refusal(f"{where} has a field SPEC §9.1 does not know: {unknown[0]}. "
+                               f"It knows {', '.join(known)}.")
+
+
+def _present(data, names, prefix=''):
+    for name in names:
+        if name not in data:
+            raise _receipt_refusal(f"{prefix}{name} is missing; SPEC §9.1 makes it mandatory.")
+
+
+def _commission_info(value, where):
+    """``CommissionInfo``: the seller's ``TIN`` (9 digits) and/or an agent's ``PINFL`` (14 digits)."""
+    if not isinstance(value, dict) or not any(key in value for key in COMMISSION_IDS):
+        raise _receipt_refusal(f"{where} must be an object with a TIN (9 digits) and/or a PINFL (14 digits).")
+    _fields_known(value, COMMISSION_IDS, where)
+    for key, digits in COMMISSION_IDS.items():
+        if key in value:
+            _text(value[key], f'{where}.{key}', digits, digits)
+
+
+def _fiscal_item(item, where):
+    """Check one item of SPEC §9.1 and return its amount after reductions, in tiyin."""
+    if not isinstance(item, dict):
+        raise _receipt_refusal(f"{where} must be a JSON object, not {_shown(item)}.")
+    _fields_known(item, FISCAL_ITEM_FIELDS, where)
+    _present(item, FISCAL_ITEM_MANDATORY, f'{where}.')
+    for name, (max_length, digits) in FISCAL_ITEM_TEXTS.items():
+        if name in item:
+            _text(item[name], f'{where}.{name}', max_length, digits)
+    if 'Labels' in item:
+        labels = item['Labels']
+        if not isinstance(labels, list) or len(labels) > MAX_LABELS:
+            raise _receipt_refusal(f"{where}.Labels must be a list of at most {MAX_LABELS} marking codes.")
+        for index, label in enumerate(labels):
+            _text(label, f'{where}.Labels[{index}]', MAX_LABEL_LENGTH)
+    numbers = {name: 0 for name in ('Discount', 'Other')}
+    for name, (unit, minimum, maximum) in FISCAL_ITEM_NUMBERS.items():
+        if name in item:
+            numbers[name] = _whole(item[name], f'{where}.{name}', unit, minimum, maximum)
+    _commission_info(item['CommissionInfo'], f'{where}.CommissionInfo')
+    net = numbers['Price'] - numbers['Discount'] - numbers['Other']
+    if net < 0:
+        raise _receipt_refusal(f"{where}'s Discount and Other ({numbers['Discount'] + numbers['Other']} tiyin) "
+                               f"exceed its Price ({numbers['Price']} tiyin).")
+    if numbers['VAT'] > net:
+        raise _receipt_refusal(f"{where}.VAT ({numbers['VAT']} tiyin) exceeds the item's amount after "
+                               f"Discount and Other ({net} tiyin).")
+    return net
+
+
+def check_fiscal_receipt(body, payment_tiyin):
+    """Check the receipt of a ``submit_items`` body (SPEC §9.1) against its payment, like Click.
+
+    ``service_id`` and ``payment_id`` are the caller's to read. Items are named by their index from
+    0 in the refusals, e.g. ``items[1].SPIC``.
+
+    :param dict body: the request's JSON object
+    :param int payment_tiyin: the payment's amount in tiyin
+    :return: the receipt to keep: ``items`` and the ``received_*`` amounts
+    :raise MerchantRefusal: RECEIPT_INVALID naming the first rule broken
+    """
+    _fields_known(body, FISCAL_BODY_FIELDS, "The body")
+    items = body.get('items')
+    if not isinstance(items, list) or not items:
+        raise _receipt_refusal("items must be a list of at least one item.")
+    items_total = sum(_fiscal_item(item, f'items[{index}]') for index, item in enumerate(items))
+    _present(body, RECEIVED_FIELDS)
+    received = {name: _whole(body[name], name) for name in RECEIVED_FIELDS}
+    received_total = sum(received.values())
+    if items_total != received_total:
+        raise _receipt_refusal(
+            f"The items add up to {items_total} tiyin (Price - Discount - Other), but received_ecash + "
+            f"received_cash + received_card make {received_total} tiyin."
+        )
+    if received_total != payment_tiyin:
+        raise _receipt_refusal(f"received_ecash + received_cash + received_card make {received_total} tiyin, but "
+                               f"the payment is {payment_tiyin} tiyin.")
+    return {'items': items, **received}
+
+
+def check_receipt_allowed(payment_status, has_receipt):
+    """Refuse a receipt for a payment that is not successful, or has its receipt already (SPEC §9).
+
+    :raise MerchantRefusal: NOT_FISCALIZABLE or RECEIPT_EXISTS
+    """
+    if payment_status != PAYMENT_SUCCESSFUL:
+        raise MerchantRefusal(MerchantCode.NOT_FISCALIZABLE, f"Only a successful payment gets a fiscal receipt; "
+                                                             f"this one's status is {payment_status}.")
+    if has_receipt:
+        raise MerchantRefusal(MerchantCode.RECEIPT_EXISTS, "This payment has its fiscal receipt already; "
+                                                           "a receipt is never sent twice.")
+
+
+def read_receipt_url(value):
+    """Return the https address of a receipt given to ``submit_qrcode`` (SPEC §9.2).
+
+    :raise MerchantRefusal: RECEIPT_INVALID
+    """
+    parts = urlsplit(value) if isinstance(value, str) and value.isprintable() and ' ' not in value else None
+    if not (parts and parts.scheme == 'https' and parts.hostname and len(value) <= MAX_RECEIPT_URL_LENGTH):
+        raise _receipt_refusal(f"qrcode must be the https address of the receipt, at most {MAX_RECEIPT_URL_LENGTH} "
+                               f"characters, such as https://ofd.soliq.uz/epi?t=...; not {_shown(value)}.")
+    return value
+
+
+def fiscal_qr_url(payment_id, issued_at):
+    """The address of the receipt the emulator issues for a payment, shaped like the tax office's.
+
+    :param int payment_id: the receipt number and fiscal sign are derived from it
+    :param datetime issued_at: naive UTC; the address carries it in Tashkent time
+    """
+    sign = int(hashlib.sha256(str(payment_id).encode()).hexdigest(), 16) % 10 ** 12
+    return (f'https://ofd.soliq.uz/epi?t={EMULATOR_FISCAL_MODULE}&r={payment_id % 10 ** 9:09d}'
+            f'&c={tashkent_time(issued_at):%Y%m%d%H%M%S}&s={sign:012d}')
+
+
+def fiscal_data_answer(payment_id, qr_code_url):
+    """SPEC §9.3's answer, as in Click's example: camelCase keys and no ``error_code``."""
+    return {'paymentId': int(payment_id), 'qrCodeURL': qr_code_url or None}
 
 
 def main(argv=None):

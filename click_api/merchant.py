@@ -9,7 +9,7 @@ import logging
 import re
 import time
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -146,12 +146,58 @@ def _typed(body):
         raise ValueError("the answer has no error_code")
     typed = dict(body)
     for name in INTEGER_FIELDS:
-        value = typed.get(name)
-        if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-            typed[name] = int(value)
-        elif value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ValueError(f"the answer's {name} is not a whole number")
+        if name in typed:
+            typed[name] = _whole_number(typed[name], name)
     return typed
+
+
+def _whole_number(value, name):
+    """Return a whole number Click wrote as a JSON number or as text; None stays None.
+
+    :raise ValueError: naming ``name`` when ``value`` is anything else
+    """
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        return int(value)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError(f"the answer's {name} is not a whole number")
+    return value
+
+
+def _fiscal_data_answer(body, payment_id):
+    """Read the answer of SPEC §9.3, ``{"paymentId": …, "qrCodeURL": …}``, into snake_case.
+
+    Click's example of this one endpoint has camelCase keys and no ``error_code``: a missing
+    ``error_code`` means success here, while one other than 0 is still Click's refusal.
+
+    :return: the answer with ``error_code``, ``payment_id`` (int) and ``qr_code_url`` (the receipt's
+        http(s) address, or None while Click has no receipt for the payment)
+    :raise ValueError: saying why ``body`` is not that answer, or is the answer about another payment
+    """
+    if body is None:
+        raise ValueError("the answer is not the JSON object Click sends")
+    typed = _typed(body if body.get('error_code') is not None else dict(body, error_code=0))
+    if typed['error_code'] != 0:
+        return typed
+    answered_id = _whole_number(typed.pop('paymentId', None), 'paymentId')
+    answered_id = typed.get('payment_id') if answered_id is None else answered_id
+    if answered_id is None:
+        raise ValueError("the answer has no paymentId")
+    if answered_id != payment_id:
+        raise ValueError(f"the answer is about payment {answered_id}, not {payment_id}")
+    qr_code_url = typed.pop('qrCodeURL', typed.get('qr_code_url'))
+    if qr_code_url is not None and not isinstance(qr_code_url, str):
+        raise ValueError("the answer's qrCodeURL is not text")
+    qr_code_url = (qr_code_url or '').strip() or None
+    if qr_code_url and urlsplit(qr_code_url).scheme not in ('http', 'https'):
+        raise ValueError("the answer's qrCodeURL is not a web address")
+    return dict(typed, payment_id=answered_id, qr_code_url=qr_code_url)
+
+
+def _tiyin(value, name):
+    """A money field of SPEC §9: a whole number of tiyin, never a float that could hide a fraction."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be a whole, non-negative number of tiyin, not {value!r}")
+    return value
 
 
 def _os_reason(exc):
@@ -186,10 +232,12 @@ class MerchantClient:
     def close(self):
         self.session.close()
 
-    def _call(self, method, path, json=None, log_path=None):
+    def _call(self, method, path, json=None, log_path=None, read=_typed):
         """Send one signed request and return Click's answer, typed.
 
         :param str log_path: ``path`` as it may be logged, when it holds a secret
+        :param read: types a 2xx answer's JSON object (None when there is none), raising ValueError
+            when it is not an answer of Click's; the typed answer must carry an int ``error_code``
         """
         endpoint = f'{method} {log_path or path}'
         timestamp = int(self.clock())
@@ -218,7 +266,7 @@ class MerchantClient:
                 response.status_code, meaning, note,
             )
         try:
-            body = _typed(body)
+            body = read(body)
         except ValueError as exc:
             raise MerchantResponseError(
                 f"Click's Merchant API answered {endpoint} with HTTP {response.status_code}, but {exc}; "
@@ -312,6 +360,42 @@ class MerchantClient:
         """SPEC §7.5.10."""
         return self._call('DELETE', f'card_token/{self.service_id}/{quote(card_token, safe="")}',
                           log_path=f'card_token/{self.service_id}/{MASK}')
+
+    # === Fiscal receipts (SPEC §9): money in whole tiyin === #
+
+    def submit_fiscal_items(self, payment_id, items, received_ecash, received_cash=0, received_card=0):
+        """SPEC §9.1: send the fiscal receipt of a payment, as its items.
+
+        The items are sent as given (see ``click_api.fiscal``); they are logged at DEBUG level only.
+
+        :param payment_id: Click's ``click_paydoc_id`` of the payment
+        :param list items: the receipt's lines, every amount in them a whole number of tiyin
+        :param int received_ecash: tiyin paid electronically, i.e. the Click payment's amount × 100;
+            ``received_cash`` and ``received_card`` likewise
+        :raise ValueError: when an amount is not a whole number of tiyin; nothing is sent then
+        """
+        return self._call('POST', 'payment/ofd_data/submit_items', {
+            'service_id': self.service_id, 'payment_id': int(payment_id), 'items': list(items),
+            'received_ecash': _tiyin(received_ecash, 'received_ecash'),
+            'received_cash': _tiyin(received_cash, 'received_cash'),
+            'received_card': _tiyin(received_card, 'received_card'),
+        })
+
+    def submit_fiscal_qrcode(self, payment_id, qrcode):
+        """SPEC §9.2: attach a receipt the merchant's own cash register issued, by its QR address."""
+        return self._call('POST', 'payment/ofd_data/submit_qrcode', {
+            'service_id': self.service_id, 'payment_id': int(payment_id), 'qrcode': qrcode,
+        })
+
+    def fiscal_data(self, payment_id):
+        """SPEC §9.3: the fiscal receipt Click holds for a payment.
+
+        :return: Click's answer, with ``payment_id`` (int) and ``qr_code_url``: the receipt's
+            address, or None while Click has none yet
+        """
+        payment_id = int(payment_id)
+        return self._call('GET', f'payment/ofd_data/{self.service_id}/{payment_id}',
+                          read=lambda body: _fiscal_data_answer(body, payment_id))
 
 
 def check_auth(header, merchant_user_id, secret_key, now, max_skew=300):

@@ -37,12 +37,7 @@ class ClickMerchantEmulatorController(http.Controller):
     @http.route(_base_url + 'invoice/create', methods=['POST'], **_ROUTE)
     @_json_answer
     def click_emulator_invoice_create(self):
-        try:
-            body = request.get_json_data()
-        except (ValueError, RecursionError):
-            body = None
-        if not isinstance(body, dict):
-            raise emulator.bad_request("The body must be a JSON object.")
+        body = self._json_body()
         provider = self._provider(body.get('service_id'))
         invoice_request = emulator.parse_invoice_request(body)
         invoice = request.env['payment.click.emulator.invoice'].sudo().create({
@@ -103,6 +98,29 @@ class ClickMerchantEmulatorController(http.Controller):
         payment._reverse(emulator.read_amount(amount))
         return emulator.success()
 
+    @http.route(_base_url + 'payment/ofd_data/submit_items', methods=['POST'], **_ROUTE)
+    @_json_answer
+    def click_emulator_ofd_submit_items(self):
+        """SPEC §9.1: the receipt is checked like §9 and, once accepted, gets its QR address."""
+        body = self._json_body()
+        self._payment(body.get('service_id'), body.get('payment_id'))._submit_fiscal_items(body)
+        return emulator.success()
+
+    @http.route(_base_url + 'payment/ofd_data/submit_qrcode', methods=['POST'], **_ROUTE)
+    @_json_answer
+    def click_emulator_ofd_submit_qrcode(self):
+        """SPEC §9.2."""
+        body = self._json_body()
+        self._payment(body.get('service_id'), body.get('payment_id'))._submit_fiscal_qrcode(body.get('qrcode'))
+        return emulator.success()
+
+    @http.route(_base_url + 'payment/ofd_data/<service_id>/<payment_id>', methods=['GET'], **_ROUTE)
+    @_json_answer
+    def click_emulator_ofd_data(self, service_id, payment_id):
+        """SPEC §9.3, answered like Click's example: camelCase, without error_code."""
+        payment = self._payment(service_id, payment_id)
+        return emulator.fiscal_data_answer(payment.payment_id, payment.fiscal_qr_url)
+
     @http.route(_base_url + '<path:path>', **_ROUTE)
     @_json_answer
     def click_emulator_unknown_method(self, path, **_params):
@@ -110,6 +128,20 @@ class ClickMerchantEmulatorController(http.Controller):
             MerchantCode.NOT_FOUND, f"The emulator has no Merchant API method {request.httprequest.method} {path}.",
             http_status=404,
         )
+
+    @staticmethod
+    def _json_body():
+        """Return the request's JSON object.
+
+        :raise MerchantRefusal: 400 when the body is not one
+        """
+        try:
+            body = request.get_json_data()
+        except (ValueError, RecursionError):
+            body = None
+        if not isinstance(body, dict):
+            raise emulator.bad_request("The body must be a JSON object.")
+        return body
 
     @staticmethod
     def _provider(service_id):

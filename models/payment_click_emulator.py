@@ -2,6 +2,8 @@
 
 Odoo runs several worker processes, so the emulator keeps its state here rather than in memory.
 """
+import json
+
 from odoo import api, fields, models
 
 from odoo.addons.payment_click.click_api import emulator
@@ -83,6 +85,11 @@ class PaymentClickEmulatorPayment(models.Model):
     )
     status_note = fields.Char()
     reversed_amount = fields.Float(digits=(16, 2))
+    # The payment's fiscal receipt (SPEC §9): one at most, sent as items or attached by its address.
+    fiscal_receipt = fields.Text(
+        help="The receipt submit_items sent, as JSON: its items and received_* amounts, in tiyin.",
+    )
+    fiscal_qr_url = fields.Char(string="Fiscal Receipt URL")
 
     _sql_constraints = [('payment_id_unique', 'UNIQUE(payment_id)', "Click's payment ids are unique.")]
 
@@ -147,3 +154,25 @@ class PaymentClickEmulatorPayment(models.Model):
             'status_note': "Reversed" if payment_status == emulator.PAYMENT_REVERSED
             else f"Partially reversed: {reversed_amount} of {total} so'm",
         })
+
+    def _submit_fiscal_items(self, body):
+        """Accept the receipt of a ``submit_items`` body (SPEC §9.1) and issue its QR address.
+
+        :raise MerchantRefusal: when Click would refuse it
+        """
+        self.ensure_one()
+        emulator.check_receipt_allowed(self.payment_status, bool(self.fiscal_qr_url))
+        receipt = emulator.check_fiscal_receipt(body, emulator.to_tiyin(self.amount))
+        self.write({
+            'fiscal_receipt': json.dumps(receipt, ensure_ascii=False),
+            'fiscal_qr_url': emulator.fiscal_qr_url(int(self.payment_id), fields.Datetime.now()),
+        })
+
+    def _submit_fiscal_qrcode(self, qrcode):
+        """Attach a receipt the merchant issued itself, by its address (SPEC §9.2).
+
+        :raise MerchantRefusal: when Click would refuse it
+        """
+        self.ensure_one()
+        emulator.check_receipt_allowed(self.payment_status, bool(self.fiscal_qr_url))
+        self.fiscal_qr_url = emulator.read_receipt_url(qrcode)

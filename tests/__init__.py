@@ -1,6 +1,7 @@
 from . import test_click_api
 from . import test_click_invoices
 from . import test_concurrency
+from . import test_emulator_fiscal
 from . import test_emulator_merchant_api
 from . import test_fiscal_receipt
 from . import test_merchant_client

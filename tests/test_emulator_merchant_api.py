@@ -41,8 +41,8 @@ OK = {'error_code': 0, 'error_note': 'Success'}
 PHONE = '998901234567'
 
 
-@tagged('post_install', '-at_install')
-class TestEmulatorMerchantApi(ClickCommon):
+class MerchantEmulatorCase(ClickCommon):
+    """Calls to the emulator's Merchant API through the provider's own client; no test of its own."""
 
     def setUp(self):
         super().setUp()
@@ -117,6 +117,10 @@ class TestEmulatorMerchantApi(ClickCommon):
             'amount': 15000.0,
             'payment_status': PAYMENT_SUCCESSFUL,
         }, **values))
+
+
+@tagged('post_install', '-at_install')
+class TestEmulatorMerchantApi(MerchantEmulatorCase):
 
     # === Invoices and the Click app === #
 

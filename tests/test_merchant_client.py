@@ -27,6 +27,13 @@ CARD = '8600123456789012'
 CARD_TOKEN = '3B1DF3F1-7358-407C-B57F-0F6351310803'
 SMS_CODE = 73519
 OK = {'error_code': 0, 'error_note': 'Success'}
+PAYMENT_ID = 1946296773
+QR_URL = 'https://ofd.soliq.uz/epi?t=EZ000000000030&r=123456789&c=20221028171340&s=854971301623'
+ITEM = {
+    'Name': 'Premium obuna 1 oy dona', 'SPIC': '10305001001000001', 'PackageCode': '123456',
+    'GoodPrice': 5000000, 'Price': 5000000, 'Amount': 1, 'VAT': 535714, 'VATPercent': 12,
+    'CommissionInfo': {'TIN': '123456789'},
+}
 
 
 class _ClickHandler(BaseHTTPRequestHandler):
@@ -297,6 +304,100 @@ class TestMerchantClient(BaseCase):
         self.assertEqual(body['card_number'], CARD, "the body itself is left alone")
         self.assertEqual(merchant.mask_card_number('8600 1234 5678 9012 345'), '8600 12** **** ***2 345')
         self.assertEqual(merchant.mask_card_number('8600 12** **** 9012'), '8600 12** **** 9012')
+
+    # === Fiscal receipts (SPEC §9) === #
+
+    def test_submit_fiscal_items(self):
+        """SPEC §9.1: integers of tiyin, written as JSON integers."""
+        self.script((200, OK))
+        self.assertEqual(self.client.submit_fiscal_items(str(PAYMENT_ID), (ITEM,), 5000000), OK)
+        [request] = self.server.seen
+        self.assertEqual((request['method'], request['path']), ('POST', '/v2/merchant/payment/ofd_data/submit_items'))
+        self.assertEqual(request['body'], {'service_id': 36, 'payment_id': PAYMENT_ID, 'items': [ITEM],
+                                           'received_ecash': 5000000, 'received_cash': 0, 'received_card': 0})
+        self.assertIn('"received_ecash": 5000000,', request['raw'])
+        self.assertNotIn('.0', request['raw'], "no float anywhere")
+        self.assertTrue(request['auth_ok'])
+
+    def test_submit_fiscal_items_sends_whole_tiyin_only(self):
+        for amounts in ((5000000.0,), (5000000, 0.5), (5000000, 0, '0'), (-1,), (True,)):
+            with self.assertRaises(ValueError) as caught:
+                self.client.submit_fiscal_items(PAYMENT_ID, [ITEM], *amounts)
+            self.assertIn("whole, non-negative number of tiyin", str(caught.exception))
+        self.assertFalse(self.server.seen, "nothing is sent")
+
+    def test_submit_fiscal_qrcode(self):
+        """SPEC §9.2."""
+        self.script((200, OK))
+        self.assertEqual(self.client.submit_fiscal_qrcode(PAYMENT_ID, QR_URL), OK)
+        self.assertEqual(self.seen('method', 'path', 'body'), [
+            ('POST', '/v2/merchant/payment/ofd_data/submit_qrcode',
+             {'service_id': 36, 'payment_id': PAYMENT_ID, 'qrcode': QR_URL}),
+        ])
+
+    def test_fiscal_errors_carry_clicks_note(self):
+        self.script((200, {'error_code': -31, 'error_note': 'items[0].SPIC is not in the classifier'}),
+                    (200, {'error_code': '-5', 'error_note': 'Payment not found'}),
+                    (500, 'oops'))
+        with self.assertRaises(MerchantBusinessError) as caught:
+            self.client.submit_fiscal_items(PAYMENT_ID, [ITEM], 5000000)
+        self.assertEqual((caught.exception.error_code, caught.exception.error_note),
+                         (-31, 'items[0].SPIC is not in the classifier'))
+        with self.assertRaises(MerchantBusinessError) as caught:
+            self.client.fiscal_data(PAYMENT_ID)
+        self.assertEqual((caught.exception.error_code, caught.exception.error_note), (-5, 'Payment not found'))
+        with self.assertRaises(MerchantHttpError) as caught:
+            self.client.submit_fiscal_qrcode(PAYMENT_ID, QR_URL)
+        self.assertEqual(caught.exception.status, 500)
+
+    def test_fiscal_data_reads_clicks_camel_case_answer(self):
+        """SPEC §9.3: camelCase keys and no error_code; snake_case with error_code 0 reads the same."""
+        self.script((200, {'paymentId': PAYMENT_ID, 'qrCodeURL': QR_URL}),
+                    (200, dict(OK, payment_id=str(PAYMENT_ID), qr_code_url=QR_URL)),
+                    (200, dict(OK, paymentId=PAYMENT_ID, qrCodeURL=QR_URL)))
+        for expected in (
+            {'error_code': 0, 'payment_id': PAYMENT_ID, 'qr_code_url': QR_URL},
+            dict(OK, payment_id=PAYMENT_ID, qr_code_url=QR_URL),
+            dict(OK, payment_id=PAYMENT_ID, qr_code_url=QR_URL),
+        ):
+            self.assertEqual(self.client.fiscal_data(str(PAYMENT_ID)), expected)
+        self.assertEqual(self.seen('method', 'path'), [('GET', f'/v2/merchant/payment/ofd_data/36/{PAYMENT_ID}')] * 3)
+
+    def test_fiscal_data_without_a_qr_is_not_ready(self):
+        self.script((200, {'paymentId': PAYMENT_ID, 'qrCodeURL': None}), (200, {'paymentId': str(PAYMENT_ID)}),
+                    (200, {'paymentId': PAYMENT_ID, 'qrCodeURL': ' '}))
+        for _answer in range(3):
+            self.assertEqual(self.client.fiscal_data(PAYMENT_ID),
+                             {'error_code': 0, 'payment_id': PAYMENT_ID, 'qr_code_url': None})
+
+    def test_unreadable_fiscal_data(self):
+        self.script((200, '<html>maintenance</html>'), (200, {}), (200, {'paymentId': 'x'}),
+                    (200, {'paymentId': 77, 'qrCodeURL': QR_URL}), (200, {'paymentId': PAYMENT_ID, 'qrCodeURL': 5}),
+                    (200, {'paymentId': PAYMENT_ID, 'qrCodeURL': 'javascript:alert(1)'}))
+        for meaning in ("the answer is not the JSON object Click sends",
+                        "the answer has no paymentId",
+                        "the answer's paymentId is not a whole number",
+                        f"the answer is about payment 77, not {PAYMENT_ID}",
+                        "the answer's qrCodeURL is not text",
+                        "the answer's qrCodeURL is not a web address"):
+            with self.assertRaises(MerchantResponseError) as caught:
+                self.client.fiscal_data(PAYMENT_ID)
+            self.assertEqual((caught.exception.status, caught.exception.meaning), (200, meaning))
+
+    def test_other_answers_still_need_an_error_code(self):
+        self.script((200, {'payment_id': PAYMENT_ID, 'payment_status': 2}))
+        with self.assertRaises(MerchantResponseError) as caught:
+            self.client.payment_status(PAYMENT_ID)
+        self.assertEqual(caught.exception.meaning, "the answer has no error_code")
+
+    def test_receipt_items_are_not_logged_at_info(self):
+        self.script((200, OK))
+        with self.assertLogs(merchant.__name__, level=logging.DEBUG) as logs:
+            self.client.submit_fiscal_items(PAYMENT_ID, [ITEM], 5000000)
+        info = '\n'.join(record.getMessage() for record in logs.records if record.levelno >= logging.INFO)
+        self.assertIn("POST payment/ofd_data/submit_items: HTTP 200, error_code 0", info)
+        self.assertNotIn(ITEM['Name'], info)
+        self.assertIn(ITEM['Name'], '\n'.join(logs.output), "DEBUG shows them")
 
 
 @tagged('post_install', '-at_install', 'click_unit')
