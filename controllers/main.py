@@ -4,6 +4,7 @@ from odoo import _, http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 
 _logger = logging.getLogger(__name__)
@@ -35,8 +36,22 @@ class ClickController(http.Controller):
         return request.make_json_response(answer)
 
     @http.route(_return_url, type='http', auth='public', methods=['GET'])
-    def click_return_from_checkout(self, **_kwargs):
-        """Land the customer on the status page; only Complete decides the payment's state."""
+    def click_return_from_checkout(self, reference=None, access_token=None, **_kwargs):
+        """Land the customer on the status page of the payment ``return_url`` was signed for.
+
+        The Click app may open this link in another browser, without Odoo's session (SPEC §10.2).
+        With a valid token, the transaction becomes the one this session's status page follows, as
+        core Odoo does before ``/payment/status``; without one, the visitor gets the generic status
+        page and nothing about the transaction. Only Complete decides the payment's state.
+        """
+        # compare_digest refuses non-ASCII text: such a token is simply wrong, not an error page.
+        if reference and access_token and access_token.isascii() \
+                and payment_utils.check_access_token(access_token, reference):
+            tx_sudo = request.env['payment.transaction'].sudo().search(
+                [('reference', '=', reference), ('provider_code', '=', 'click')], limit=1,
+            )
+            if tx_sudo:
+                PaymentPostProcessing.monitor_transaction(tx_sudo)
         return request.redirect('/payment/status')
 
     @http.route(_invoice_url, type='json', auth='public')

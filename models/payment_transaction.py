@@ -3,6 +3,7 @@ import pprint
 import re
 import unicodedata
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 from werkzeug.urls import url_join
@@ -11,6 +12,7 @@ from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, format_amount, format_date
+from odoo.tools.misc import hmac as hmac_tool
 
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api import merchant, shop
@@ -84,12 +86,25 @@ class PaymentTransaction(models.Model):
             'merchant_id': provider.click_merchant_id,
             'amount': click_amount(self.amount),
             'transaction_param': self.reference,
-            'return_url': url_join(provider.get_base_url(), ClickController._return_url),
+            'return_url': self._click_return_url(),
             'merchant_user_id': provider.click_merchant_user_id,
         }
         if provider.click_card_type != 'any':
             url_params['card_type'] = provider.click_card_type
         return {'api_url': provider._click_get_payment_page_url(), 'url_params': url_params}
+
+    def _click_return_url(self):
+        """Return the address Click sends the customer back to, signed for this transaction.
+
+        The Click app opens it in any browser, where Odoo's session may be missing (SPEC §10.2), so
+        it carries the reference and an access token: the one `payment.utils.generate_access_token`
+        makes of the reference, computed here as it does, since the button is also rendered outside
+        of HTTP requests.
+        """
+        self.ensure_one()
+        access_token = hmac_tool(self.env(su=True), 'generate_access_token', str(self.reference))
+        query = urlencode({'reference': self.reference, 'access_token': access_token})
+        return f'{url_join(self.provider_id.get_base_url(), ClickController._return_url)}?{query}'
 
     @api.model
     def _click_check_currency(self, currency):

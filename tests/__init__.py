@@ -10,5 +10,6 @@ from . import test_money_safety
 from . import test_payment_provider
 from . import test_payment_transaction
 from . import test_processing_flows
+from . import test_return_from_click
 from . import test_self_test
 from . import test_shop_callbacks

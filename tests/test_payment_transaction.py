@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo.tests import tagged
+from odoo.tools.misc import hmac
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.payment_click import const
@@ -28,7 +29,9 @@ class TestPaymentTransaction(ClickCommon):
             'merchant_user_id': '4321',
             'amount': '1111.10',
             'transaction_param': tx.reference,
-            'return_url': self.click.get_base_url() + ClickController._return_url,
+            # The token payment.utils.generate_access_token(reference) makes and checks.
+            'return_url': f'{self.click.get_base_url()}{ClickController._return_url}?reference={tx.reference}'
+                          f'&access_token={hmac(self.env(su=True), "generate_access_token", tx.reference)}',
         })
 
     def test_test_mode_leads_to_the_emulator_and_live_mode_to_click(self):
