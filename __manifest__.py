@@ -14,12 +14,16 @@
         'report/payment_click_self_test_templates.xml',
 
         'views/account_move_views.xml',
+        'views/account_move_fiscal_views.xml',
+        'views/account_move_fiscal_templates.xml',
+        'views/product_views.xml',
         'views/payment_click_templates.xml',
         'views/payment_provider_views.xml',
         'views/payment_transaction_views.xml',
         'views/emulator_templates.xml',
         'views/payment_click_self_test_views.xml',
 
+        'wizard/payment_click_fiscal_receipt_wizard_views.xml',
         'wizard/payment_click_invoice_wizard_views.xml',
 
         'data/ir_cron_data.xml',

@@ -3,3 +3,4 @@ from . import payment_click_emulator
 from . import payment_click_self_test
 from . import payment_provider
 from . import payment_transaction
+from . import product_template

@@ -1,1 +1,2 @@
+from . import payment_click_fiscal_receipt_wizard
 from . import payment_click_invoice_wizard

@@ -1,0 +1,303 @@
+"""Fiscal receipts of Click payments, sent from invoices to the test-mode emulator over HTTP."""
+import json
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import Command, fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.account_payment.tests.common import AccountPaymentCommon
+from odoo.addons.payment_click.click_api.merchant import MerchantClient
+from odoo.addons.payment_click.tests.common import ClickCommon
+
+MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
+                   'odoo.addons.payment_click.models.account_move',
+                   'odoo.addons.payment_click.controllers.emulator',
+                   'odoo.addons.payment_click.controllers.emulator_merchant',
+                   'odoo.addons.payment_click.click_api.merchant')
+SPIC = '10399001001000000'
+# Desks: 2 × 10,000 + 12 % VAT on top = 22,400; chairs: 3 × 5,000 − 10 %, no VAT = 13,500.
+TOTAL = 35900.0
+
+
+@tagged('post_install', '-at_install')
+class TestFiscalReceipts(AccountPaymentCommon, ClickCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.click.journal_id = cls.company_data['default_journal_bank']
+        cls.company = cls.company_data['company']
+        cls.company.vat = '123456789'
+        cls.vat_12 = cls.env['account.tax'].create({
+            'name': "VAT 12%", 'amount': 12, 'amount_type': 'percent', 'type_tax_use': 'sale',
+            'company_id': cls.company.id,
+        })
+        cls.vat_0 = cls.env['account.tax'].create({
+            'name': "VAT 0%", 'amount': 0, 'amount_type': 'percent', 'type_tax_use': 'sale',
+            'company_id': cls.company.id,
+        })
+        cls.desk = cls.env['product.product'].create({
+            'name': "Office desk", 'click_spic': SPIC, 'click_package_code': '1501459', 'barcode': '4780000000017',
+        })
+        cls.chair = cls.env['product.product'].create({
+            'name': "Office chair", 'click_spic': '10399001002000000', 'click_package_code': '1501460',
+        })
+        cls.cron = cls.env.ref('payment_click.cron_click_send_fiscal_receipts')
+
+    def setUp(self):
+        super().setUp()
+        self.invoice = self.env['account.move'].create({
+            'move_type': 'out_invoice',
+            'partner_id': self.partner_a.id,
+            'currency_id': self.currency.id,
+            'invoice_line_ids': [
+                Command.create({'product_id': self.desk.id, 'quantity': 2, 'price_unit': 10000.0,
+                                'tax_ids': [Command.set(self.vat_12.ids)]}),
+                Command.create({'product_id': self.chair.id, 'quantity': 3, 'price_unit': 5000.0, 'discount': 10,
+                                'tax_ids': [Command.set(self.vat_0.ids)]}),
+            ],
+        })
+        self.invoice.action_post()
+        self.assertEqual(self.invoice.amount_total, TOTAL)
+
+    # === Helpers === #
+
+    def _pay(self, reference='INV-FISCAL'):
+        """Pay the invoice on the emulated Click page, and post-process the payment as Odoo's cron would."""
+        tx = self._create_click_tx(reference=reference, amount=TOTAL, invoice_ids=[self.invoice.id])
+        button = self._extract_values_from_html_form(tx._get_processing_values()['redirect_form_html'])
+        response = self.opener.post(button['action'], data=dict(button['inputs'], outcome='pay'),
+                                    allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self._wait_for_click()
+        self.assertEqual(tx.state, 'done')
+        tx._post_process()
+        self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
+        return tx
+
+    def _run_cron(self):
+        self.env['account.move']._cron_click_send_fiscal_receipts()
+
+    def _make_due(self):
+        self.invoice.click_receipt_next_try = fields.Datetime.now() - timedelta(seconds=1)
+
+    def _emulated_payment(self, tx):
+        self.env.invalidate_all()  # the emulator wrote it in its own request
+        payment = self.env['payment.click.emulator.payment'].search([('payment_id', '=', tx.provider_reference)])
+        self.assertEqual(len(payment), 1)
+        return payment
+
+    def _assert_one_receipt(self, tx):
+        payment = self._emulated_payment(tx)
+        receipt = json.loads(payment.fiscal_receipt)
+        self.assertEqual(receipt['received_ecash'], int(TOTAL * 100))
+        self.assertEqual(sum(item['Price'] - item.get('Discount', 0) for item in receipt['items']), int(TOTAL * 100))
+        self.assertEqual(self.invoice.click_receipt_state, 'done')
+        self.assertEqual(self.invoice.click_receipt_qr_url, payment.fiscal_qr_url)
+        return receipt
+
+    def _spy_submit(self):
+        return patch.object(MerchantClient, 'submit_fiscal_items', autospec=True,
+                            side_effect=MerchantClient.submit_fiscal_items)
+
+    def _activity(self):
+        return self.env['mail.activity'].search([
+            ('res_model', '=', 'account.move'), ('res_id', '=', self.invoice.id),
+            ('summary', '=', "Click fiscal receipt failed"),
+        ])
+
+    # === The happy path === #
+
+    @MUTE
+    def test_a_paid_invoice_gets_its_receipt_from_the_cron(self):
+        with patch.object(type(self.cron), '_trigger', autospec=True) as trigger:
+            tx = self._pay()
+        self.assertTrue(trigger.called, "the cron is woken up at once")
+        self.assertEqual(self.invoice.click_receipt_state, 'to_send')
+        self.assertEqual(self.invoice.click_receipt_payment_id, tx.provider_reference)
+        self.assertFalse(self._emulated_payment(tx).fiscal_receipt, "nothing is sent in the payment's flow")
+        self._run_cron()
+        receipt = self._assert_one_receipt(tx)
+        desk, chair = receipt['items']
+        self.assertEqual((desk['SPIC'], desk['Price'], desk['Amount'], desk['VATPercent'], desk['VAT']),
+                         (SPIC, 2240000, 2, 12, 240000))
+        self.assertEqual(desk['Barcode'], '4780000000017')
+        self.assertEqual((chair['Price'], chair['Discount'], chair['VATPercent']), (1500000, 150000, 0))
+        self.assertEqual(receipt['items'][0]['CommissionInfo'], {'TIN': '123456789'})
+        self.assertTrue(self.invoice.click_receipt_qr_url.startswith('https://ofd.soliq.uz/'))
+
+    @MUTE
+    def test_the_receipt_shows_on_the_printed_invoice_and_the_portal(self):
+        self._pay()
+        self._run_cron()
+        html = self.env['ir.actions.report']._render_qweb_html('account.account_invoices', self.invoice.ids)[0]
+        self.assertIn(b'click_fiscal_receipt', html)
+        self.assertIn(b'data:image/png;base64', html.split(b'click_fiscal_receipt', 1)[1])
+        response = self.url_open(self.invoice.get_portal_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.invoice.click_receipt_qr_url.replace('&', '&amp;'), response.text)
+
+    @MUTE
+    def test_no_receipt_for_a_self_test_or_an_unposted_document(self):
+        tx = self._create_click_tx(reference='SELF-TEST', amount=TOTAL, click_is_self_test=True,
+                                   invoice_ids=[self.invoice.id], state='done', provider_reference='777')
+        tx._post_process()
+        self.assertFalse(self.invoice.click_receipt_state)
+
+    # === Faults === #
+
+    @MUTE
+    def test_a_server_error_is_retried_later_without_a_duplicate(self):
+        tx = self._pay()
+        self._set_emulator_fault('http_500')
+        self._run_cron()
+        self.assertEqual(self.invoice.click_receipt_state, 'to_send')
+        self.assertEqual(self.invoice.click_receipt_attempts, 1)
+        self.assertIn('500', self.invoice.click_receipt_error)
+        self.assertGreater(self.invoice.click_receipt_next_try, fields.Datetime.now() + timedelta(minutes=4))
+        self._set_emulator_fault('none')
+        with self._spy_submit() as submit:
+            self._run_cron()
+        self.assertFalse(submit.called, "not due yet")
+        self.assertEqual(self.invoice.click_receipt_state, 'to_send')
+        self._make_due()
+        self._run_cron()
+        self._assert_one_receipt(tx)
+        self.assertEqual(self.invoice.click_receipt_attempts, 0)
+        self.assertFalse(self.invoice.click_receipt_error)
+        self.assertFalse(self._activity())
+
+    @MUTE
+    def test_the_backoff_doubles_and_then_asks_the_accountant(self):
+        self._pay()
+        self._set_emulator_fault('http_500')
+        delays = []
+        for _attempt in range(3):
+            self._make_due()
+            before = fields.Datetime.now()
+            self._run_cron()
+            delays.append(round((self.invoice.click_receipt_next_try - before).total_seconds() / 60))
+        self.assertEqual(delays, [5, 10, 20])
+        self.invoice.click_receipt_attempts = 14
+        self._make_due()
+        self._run_cron()
+        self.assertEqual(self.invoice.click_receipt_state, 'failed')
+        self.assertIn("could not reach Click after 15 tries", self._activity().note)
+
+    @MUTE
+    def test_a_restart_between_submit_and_fetch_fetches_without_sending_again(self):
+        tx = self._pay()
+        self.invoice._click_submit_fiscal_receipt()  # committed by the cron; the process dies here
+        self.assertEqual(self.invoice.click_receipt_state, 'sent')
+        self._set_emulator_fault('http_500')
+        self._run_cron()
+        self.assertEqual(self.invoice.click_receipt_state, 'sent', "the fetch failed: it is tried again")
+        self.assertEqual(self.invoice.click_receipt_attempts, 1)
+        self._set_emulator_fault('none')
+        self._make_due()
+        with self._spy_submit() as submit:
+            self._run_cron()
+        self.assertFalse(submit.called)
+        self._assert_one_receipt(tx)
+
+    @MUTE
+    def test_a_receipt_click_took_before_odoo_stored_it_is_not_sent_again(self):
+        tx = self._pay()
+        receipt = self.invoice._click_build_fiscal_receipt()
+        self.click._click_get_merchant_client().submit_fiscal_items(
+            tx.provider_reference, receipt['items'], receipt['received_ecash'])  # the answer was lost
+        self.invoice.click_receipt_attempts = 1
+        with self._spy_submit() as submit:
+            self._run_cron()
+        self.assertFalse(submit.called)
+        self._assert_one_receipt(tx)
+
+    @MUTE
+    def test_a_click_refusal_stops_and_asks_the_accountant(self):
+        tx = self._pay()
+        self._set_emulator_fault('business_error')
+        self._run_cron()
+        self.assertEqual(self.invoice.click_receipt_state, 'failed')
+        self.assertIn("Emulated refusal", self.invoice.click_receipt_error)
+        activity = self._activity()
+        self.assertEqual(len(activity), 1)
+        self.assertIn("Emulated refusal", activity.note)
+        self.assertIn("Send fiscal receipt to Click", activity.note)
+        self.assertEqual(activity.user_id, tx._click_accountant())
+        self.assertEqual(tx.state, 'done', "a fiscal failure never undoes a payment")
+        self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
+        self._run_cron()
+        self.assertEqual(len(self._activity()), 1, "a failed receipt waits for a person")
+        self._set_emulator_fault('none')
+        self.invoice.action_click_send_fiscal_receipt()
+        self._assert_one_receipt(tx)
+
+    @MUTE
+    def test_a_product_without_ikpu_sends_nothing_and_names_it(self):
+        self.chair.click_spic = False
+        tx = self._pay()
+        with self._spy_submit() as submit:
+            self._run_cron()
+        self.assertFalse(submit.called)
+        self.assertEqual(self.invoice.click_receipt_state, 'failed')
+        self.assertIn("Office chair", self.invoice.click_receipt_error)
+        self.assertNotIn("Office desk", self.invoice.click_receipt_error)
+        self.assertIn("Office chair", self._activity().note)
+        self.assertFalse(self._emulated_payment(tx).fiscal_receipt)
+        self.chair.click_spic = '10399001002000000'
+        self.invoice.action_click_send_fiscal_receipt()
+        self._assert_one_receipt(tx)
+
+    @MUTE
+    def test_a_company_without_a_tin_sends_nothing(self):
+        self.company.vat = False
+        self._pay()
+        self._run_cron()
+        self.assertEqual(self.invoice.click_receipt_state, 'failed')
+        self.assertIn("TIN", self.invoice.click_receipt_error)
+
+    # === Server actions === #
+
+    @MUTE
+    def test_a_receipt_is_never_sent_twice(self):
+        self._pay()
+        self._run_cron()
+        with self.assertRaisesRegex(UserError, "fiscal receipt already"):
+            self.invoice.action_click_send_fiscal_receipt()
+        self.invoice.action_click_refresh_fiscal_data()
+        self.assertEqual(self.invoice.click_receipt_state, 'done')
+
+    @MUTE
+    def test_attach_a_receipt_from_the_cash_register(self):
+        tx = self._pay()
+        url = 'https://ofd.soliq.uz/epi?t=EZ000000000001&r=000000042&c=20250101120000&s=123456789012'
+        action = self.invoice.action_click_attach_fiscal_receipt()
+        wizard = self.env[action['res_model']].with_context(action['context']).create({'qr_url': url})
+        wizard.action_attach()
+        self.assertEqual(self.invoice.click_receipt_state, 'done')
+        self.assertEqual(self.invoice.click_receipt_qr_url, url)
+        self.assertEqual(self._emulated_payment(tx).fiscal_qr_url, url)
+        with self._spy_submit() as submit:
+            self._run_cron()
+        self.assertFalse(submit.called)
+        with self.assertRaisesRegex(UserError, "fiscal receipt already"):
+            self.invoice._click_attach_fiscal_receipt(url)
+
+    def test_not_paid_through_click_needs_no_receipt(self):
+        with self.assertRaisesRegex(UserError, "not paid through Click"):
+            self.invoice.action_click_send_fiscal_receipt()
+
+    # === Master data === #
+
+    def test_the_ikpu_is_17_digits(self):
+        with self.assertRaises(ValidationError):
+            self.desk.click_spic = '1039900100'
+        with self.assertRaises(ValidationError):
+            self.desk.click_package_code = 'x' * 21
+        missing = self.env['product.template'].search([
+            '|', ('click_spic', '=', False), ('click_package_code', '=', False),
+        ])
+        self.assertNotIn(self.desk.product_tmpl_id, missing)
