@@ -193,13 +193,15 @@ class PaymentProvider(models.Model):
         groups='base.group_system',
     )
     click_self_test_check_ids = fields.One2many(
-        string="Deployment Checks", related='click_last_self_test_id.check_ids', groups='base.group_system',
+        string="Deployment Checks", comodel_name='payment.click.self.test.check',
+        compute='_compute_click_last_self_test_id', groups='base.group_system',
     )
 
-    @api.depends('click_self_test_ids')
+    @api.depends('click_self_test_ids.check_ids')
     def _compute_click_last_self_test_id(self):
         for provider in self:
             provider.click_last_self_test_id = provider.click_self_test_ids[:1]  # newest first
+            provider.click_self_test_check_ids = provider.click_last_self_test_id.check_ids
 
     def action_click_self_test(self):
         """Check the deployment and play Click's fifteen scenarios against the public URLs; show the report."""
