@@ -1,4 +1,5 @@
 """Odoo-side constants of the Click provider."""
+from datetime import timedelta
 
 # Click's hosted payment page (SPEC §5.1); Click's own plug-ins use the form without a slash.
 PAYMENT_PAGE_URL = 'https://my.click.uz/services/pay'
@@ -66,3 +67,9 @@ SELF_TEST_CHECKS = [
     ('journal', "A payment journal is set"),
     ('published', "The provider is published"),
 ]
+
+# Fiscal receipts: a passing failure is tried again 5 min × 2^attempts later (at most 6 h), and at most
+# this many times in a row (about two days) before the accountant is asked.
+FISCAL_RETRY_DELAY = timedelta(minutes=5)
+FISCAL_MAX_RETRY_DELAY = timedelta(hours=6)
+FISCAL_MAX_ATTEMPTS = 15

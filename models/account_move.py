@@ -1,6 +1,5 @@
 import logging
 import re
-from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal
 from urllib.parse import urlsplit
 
@@ -23,15 +22,69 @@ from odoo.addons.payment_click.click_api.merchant import (
 )
 
 _logger = logging.getLogger(__name__)
-# Fiscal receipts: a passing failure is tried again 5 min × 2^attempts later (at most 6 h), and at most
-# this many times in a row (about two days) before the accountant is asked.
-FISCAL_RETRY_DELAY = timedelta(minutes=5)
-FISCAL_MAX_RETRY_DELAY = timedelta(hours=6)
-FISCAL_MAX_ATTEMPTS = 15
 
 
 class AccountMove(models.Model):
     _inherit = 'account.move'
+
+    click_invoice_id = fields.Char(
+        string="Click Invoice", compute='_compute_click_invoice', compute_sudo=True,
+        groups='account.group_account_invoice',
+        help="Click's id of the latest invoice sent to the customer's phone for this invoice.",
+    )
+    click_invoice_phone = fields.Char(
+        string="Click Invoice Sent To", compute='_compute_click_invoice', compute_sudo=True,
+        groups='account.group_account_invoice',
+    )
+    click_invoice_status = fields.Selection(
+        string="Click Invoice Status", compute='_compute_click_invoice', compute_sudo=True,
+        groups='account.group_account_invoice',
+        selection=[('waiting', "Waiting for the customer"), ('paid', "Paid"), ('cancelled', "Cancelled")],
+    )
+
+    click_receipt_state = fields.Selection(
+        string="Fiscal Receipt", readonly=True, copy=False, index='btree_not_null',
+        selection=[
+            ('to_send', "To send"),
+            ('sent', "Sent, waiting for its QR code"),
+            ('done', "Issued"),
+            ('failed', "Failed"),
+            ('not_needed', "Not needed"),
+        ],
+        help="Where the fiscal receipt (OFD) of the invoice's Click payment stands. Click sends it to the "
+             "tax office; Odoo sends its lines, then stores the receipt's QR address.",
+    )
+    click_receipt_transaction_id = fields.Many2one(
+        string="Fiscal Receipt Payment", comodel_name='payment.transaction', readonly=True, copy=False,
+        help="The Click payment the fiscal receipt is issued for.",
+    )
+    click_receipt_payment_id = fields.Char(
+        string="Click Payment ID", related='click_receipt_transaction_id.provider_reference',
+        help="Click's number of the payment the fiscal receipt belongs to (click_paydoc_id).",
+    )
+    click_receipt_qr_url = fields.Char(
+        string="Fiscal Receipt URL", readonly=True, copy=False,
+        help="The address of the fiscal receipt on the tax office's site, the one its QR code holds.",
+    )
+    click_receipt_error = fields.Text(string="Fiscal Receipt Error", readonly=True, copy=False)
+    click_receipt_attempts = fields.Integer(
+        string="Fiscal Receipt Attempts", readonly=True, copy=False,
+        help="How many tries in a row failed for a passing reason (Click unreachable, QR code not ready).",
+    )
+    click_receipt_next_try = fields.Datetime(string="Fiscal Receipt Next Try", readonly=True, copy=False)
+
+    # === COMPUTE METHODS === #
+
+    @api.depends('transaction_ids.click_invoice_id', 'transaction_ids.state')
+    def _compute_click_invoice(self):
+        statuses = {'draft': 'waiting', 'pending': 'waiting', 'authorized': 'paid', 'done': 'paid'}
+        for move in self:
+            tx = move._click_invoice_transaction()
+            move.click_invoice_id = tx.click_invoice_id
+            move.click_invoice_phone = tx.click_invoice_phone and f'+{tx.click_invoice_phone}'
+            move.click_invoice_status = tx and statuses.get(tx.state, 'cancelled')
+
+    # === BUSINESS METHODS - REFUNDS AND STATUS SYNC === #
 
     def action_click_refund(self):
         """Refund each credit note through the Click payment of the invoice it reverses.
@@ -102,30 +155,6 @@ class AccountMove(models.Model):
 
     # === BUSINESS METHODS - MERCHANT API: INVOICES BY PHONE === #
 
-    click_invoice_id = fields.Char(
-        string="Click Invoice", compute='_compute_click_invoice', compute_sudo=True,
-        groups='account.group_account_invoice',
-        help="Click's id of the latest invoice sent to the customer's phone for this invoice.",
-    )
-    click_invoice_phone = fields.Char(
-        string="Click Invoice Sent To", compute='_compute_click_invoice', compute_sudo=True,
-        groups='account.group_account_invoice',
-    )
-    click_invoice_status = fields.Selection(
-        string="Click Invoice Status", compute='_compute_click_invoice', compute_sudo=True,
-        groups='account.group_account_invoice',
-        selection=[('waiting', "Waiting for the customer"), ('paid', "Paid"), ('cancelled', "Cancelled")],
-    )
-
-    @api.depends('transaction_ids.click_invoice_id', 'transaction_ids.state')
-    def _compute_click_invoice(self):
-        statuses = {'draft': 'waiting', 'pending': 'waiting', 'authorized': 'paid', 'done': 'paid'}
-        for move in self:
-            tx = move._click_invoice_transaction()
-            move.click_invoice_id = tx.click_invoice_id
-            move.click_invoice_phone = tx.click_invoice_phone and f'+{tx.click_invoice_phone}'
-            move.click_invoice_status = tx and statuses.get(tx.state, 'cancelled')
-
     def _click_invoice_transaction(self):
         """The latest of this invoice's payments that went to the customer as a Click invoice."""
         self.ensure_one()
@@ -169,37 +198,6 @@ class AccountMove(models.Model):
 
     # === BUSINESS METHODS - FISCAL RECEIPTS === #
 
-    click_receipt_state = fields.Selection(
-        string="Fiscal Receipt", readonly=True, copy=False, index='btree_not_null',
-        selection=[
-            ('to_send', "To send"),
-            ('sent', "Sent, waiting for its QR code"),
-            ('done', "Issued"),
-            ('failed', "Failed"),
-            ('not_needed', "Not needed"),
-        ],
-        help="Where the fiscal receipt (OFD) of the invoice's Click payment stands. Click sends it to the "
-             "tax office; Odoo sends its lines, then stores the receipt's QR address.",
-    )
-    click_receipt_transaction_id = fields.Many2one(
-        string="Fiscal Receipt Payment", comodel_name='payment.transaction', readonly=True, copy=False,
-        help="The Click payment the fiscal receipt is issued for.",
-    )
-    click_receipt_payment_id = fields.Char(
-        string="Click Payment ID", readonly=True, copy=False,
-        help="Click's number of the payment the fiscal receipt belongs to (click_paydoc_id).",
-    )
-    click_receipt_qr_url = fields.Char(
-        string="Fiscal Receipt URL", readonly=True, copy=False,
-        help="The address of the fiscal receipt on the tax office's site, the one its QR code holds.",
-    )
-    click_receipt_error = fields.Text(string="Fiscal Receipt Error", readonly=True, copy=False)
-    click_receipt_attempts = fields.Integer(
-        string="Fiscal Receipt Attempts", readonly=True, copy=False,
-        help="How many tries in a row failed for a passing reason (Click unreachable, QR code not ready).",
-    )
-    click_receipt_next_try = fields.Datetime(string="Fiscal Receipt Next Try", readonly=True, copy=False)
-
     def _click_fiscal_transaction(self):
         """The latest Click payment of this invoice that can carry a fiscal receipt."""
         self.ensure_one()
@@ -221,7 +219,6 @@ class AccountMove(models.Model):
         moves.write({
             'click_receipt_state': 'to_send',
             'click_receipt_transaction_id': tx.id,
-            'click_receipt_payment_id': tx.provider_reference,
             'click_receipt_error': False,
             'click_receipt_attempts': 0,
             'click_receipt_next_try': False,
@@ -335,12 +332,12 @@ class AccountMove(models.Model):
                 return
         except (MerchantApiError, ValueError) as error:
             return self._click_receipt_problem(error)
-        if self.click_receipt_attempts + 1 >= FISCAL_MAX_ATTEMPTS:
+        if self.click_receipt_attempts + 1 >= const.FISCAL_MAX_ATTEMPTS:
             return self._click_receipt_failed(_(
                 "Click accepted the fiscal receipt of %(invoice)s (Click payment %(payment)s) but still has no "
                 "QR code for it after %(attempts)s tries. Check the receipt in Click's merchant cabinet, then "
                 "attach its address with Action > Attach an existing receipt (QR URL).",
-                invoice=self.display_name, payment=self.click_receipt_payment_id, attempts=FISCAL_MAX_ATTEMPTS,
+                invoice=self.display_name, payment=self.click_receipt_payment_id, attempts=const.FISCAL_MAX_ATTEMPTS,
             ))
         self._click_receipt_retry(_("Click has no QR code for the receipt yet."))
 
@@ -370,14 +367,14 @@ class AccountMove(models.Model):
     def _click_receipt_retry(self, reason):
         """Try again later, 5 minutes × 2^attempts (at most 6 hours) from now; give up after too many tries."""
         attempts = self.click_receipt_attempts + 1
-        if attempts >= FISCAL_MAX_ATTEMPTS:
+        if attempts >= const.FISCAL_MAX_ATTEMPTS:
             return self._click_receipt_failed(_(
                 "The fiscal receipt of %(invoice)s (Click payment %(payment)s) could not reach Click after "
                 "%(attempts)s tries: %(error)s Check the provider's credentials and Click's service, then use "
                 "Action > Send fiscal receipt to Click.",
                 invoice=self.display_name, payment=self.click_receipt_payment_id, attempts=attempts, error=reason,
             ))
-        delay = min(FISCAL_RETRY_DELAY * 2 ** (attempts - 1), FISCAL_MAX_RETRY_DELAY)
+        delay = min(const.FISCAL_RETRY_DELAY * 2 ** (attempts - 1), const.FISCAL_MAX_RETRY_DELAY)
         self.write({
             'click_receipt_attempts': attempts, 'click_receipt_error': reason,
             'click_receipt_next_try': fields.Datetime.now() + delay,
@@ -529,7 +526,7 @@ class AccountMove(models.Model):
             move._click_process_fiscal_receipt()
         states = dict(self._fields['click_receipt_state']._description_selection(self.env))
         return self._click_notification(*(
-            _("%(invoice)s: %(state)s. %(error)s", invoice=move.display_name,
+            self.env._("%(invoice)s: %(state)s. %(error)s", invoice=move.display_name,
               state=states.get(move.click_receipt_state, ''), error=move.click_receipt_error or '').strip()
             for move in self
         ))
@@ -564,5 +561,5 @@ class AccountMove(models.Model):
         except (MerchantApiError, ValueError) as error:
             raise UserError(_("Click did not take the receipt of %(invoice)s: %(error)s", invoice=self.display_name,
                               error=getattr(error, 'error_note', None) or error)) from error
-        self.write({'click_receipt_transaction_id': tx.id, 'click_receipt_payment_id': tx.provider_reference})
+        self.click_receipt_transaction_id = tx
         self._click_receipt_done(qr_url)

@@ -43,6 +43,19 @@ class PaymentTransaction(models.Model):
         string="Merchant Prepare ID", compute='_compute_click_merchant_prepare_id',
         help="The merchant_prepare_id Odoo answered Click's Prepare with.",
     )
+    click_invoice_id = fields.Char(
+        string="Click Invoice ID", readonly=True, copy=False,
+        help="Click's id of the invoice sent to the payer's phone, to be confirmed in the Click app.",
+    )
+    click_invoice_phone = fields.Char(
+        string="Click Invoice Phone", readonly=True, copy=False,
+        help="The Uzbek mobile number (998XXXXXXXXX) Click's invoice was sent to.",
+    )
+    click_is_self_test = fields.Boolean(
+        string="Click Self-Test", readonly=True, copy=False,
+        help="Created by the Click provider's self-test to play Click's test scenarios. It pays nothing, "
+             "leaves nothing in the books, and the transaction lists hide it by default.",
+    )
 
     # === COMPUTE METHODS === #
 
@@ -536,15 +549,6 @@ class PaymentTransaction(models.Model):
 
     # === BUSINESS METHODS - MERCHANT API: INVOICES BY PHONE === #
 
-    click_invoice_id = fields.Char(
-        string="Click Invoice ID", readonly=True, copy=False,
-        help="Click's id of the invoice sent to the payer's phone, to be confirmed in the Click app.",
-    )
-    click_invoice_phone = fields.Char(
-        string="Click Invoice Phone", readonly=True, copy=False,
-        help="The Uzbek mobile number (998XXXXXXXXX) Click's invoice was sent to.",
-    )
-
     @api.model
     def _click_normalize_phone(self, number):
         """Return ``number`` the way Click's invoices want it, ``998XXXXXXXXX``.
@@ -606,9 +610,7 @@ class PaymentTransaction(models.Model):
         note = _("Click invoice %(invoice)s for %(amount)s (%(reference)s) sent to +%(phone)s, to be confirmed in "
                  "the Click app.", invoice=tx.click_invoice_id, reference=tx.reference, phone=phone,
                  amount=format_amount(self.env, tx.amount, tx.currency_id))
-        for documents in tx._click_linked_documents():
-            for document in documents:
-                document.message_post(body=note, subtype_xmlid='mail.mt_note')
+        tx._log_message_on_linked_documents(note)
         _logger.info("Click invoice %s sent for %s", tx.click_invoice_id, tx.reference)
         return tx.click_invoice_id
 
@@ -630,13 +632,7 @@ class PaymentTransaction(models.Model):
         if self.state != 'draft':
             raise UserError(_("%s is no longer waiting for payment; start a new payment.", self.reference))
 
-    # === BUSINESS METHODS - GO-LIVE SELF-TEST === #
-
-    click_is_self_test = fields.Boolean(
-        string="Click Self-Test", readonly=True, copy=False,
-        help="Created by the Click provider's self-test to play Click's test scenarios. It pays nothing, "
-             "leaves nothing in the books, and the transaction lists hide it by default.",
-    )
+    # === BUSINESS METHODS - POST-PROCESSING === #
 
     def _post_process(self):
         """Override of `payment` to book nothing for self-test payments: no payment, no entry, no message.
@@ -667,5 +663,7 @@ class PaymentTransaction(models.Model):
             try:
                 with self.env.cr.savepoint():
                     invoices._click_queue_fiscal_receipt(tx)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
             except Exception:  # noqa: BLE001 - the payment is booked whatever happens to its receipt
                 _logger.exception("The fiscal receipt of %s could not be queued", tx.reference)
