@@ -20,6 +20,7 @@
         'views/payment_click_templates.xml',
         'views/payment_provider_views.xml',
         'views/payment_transaction_views.xml',
+        'views/payment_transaction_fiscal_views.xml',
         'views/emulator_templates.xml',
         'views/payment_click_self_test_views.xml',
 

@@ -9,7 +9,12 @@ its rate has none, in proportion to what they cost, exactly to the tiyin (larges
 
 The items must sum to the Click payment to the tiyin. When they do not, the builder raises a
 FiscalError that says both totals, and names the line whose rounding caused a small difference. It
-never adjusts an amount to make them match.
+never adjusts an amount to make them match. A partial payment (an instalment, an advance) is refused
+for that reason: Click's receipt lists goods sold and has no type for a part payment, and spreading the
+payment over the goods would declare discounts nobody gave; the merchant's cash register issues it.
+
+Goods sold on commission carry their principal's ``CommissionInfo`` (TIN or PINFL) on their own items;
+the others carry the seller's.
 """
 import re
 from dataclasses import dataclass
@@ -54,6 +59,7 @@ class ReceiptLine:
     units_code: int | None = None
     barcode: str = ''          # ≤ 13 chars
     labels: tuple = ()         # marking codes, ≤ 300 of ≤ 21 chars
+    commission_info: dict | None = None  # the principal's TIN/PINFL for goods sold on commission, else the seller's
 
 
 class _Item:
@@ -109,6 +115,15 @@ def receipt_name(name, unit):
     return f'{name} {unit}' if unit else name
 
 
+def commission_info_of(tax_id):
+    """Read a Tax ID as ``CommissionInfo``: ``{'TIN': 9 digits}`` or ``{'PINFL': 14 digits}`` (spaces and a
+    ``UZ`` prefix dropped); any other text goes as a TIN, which the builder refuses saying what it must be."""
+    digits = ''.join(str(tax_id or '').split())
+    digits = digits[2:] if digits.upper().startswith('UZ') else digits
+    kind = 'PINFL' if _COMMISSION_IDS['PINFL'].fullmatch(digits) else 'TIN'
+    return {kind: digits}
+
+
 def check_lines(lines):
     """Return the labels of the lines that will be receipt items but miss an IKPU (17 digits) or a
     package code, each once, in document order: every product to fix before anything is sent."""
@@ -126,7 +141,8 @@ def build_items(lines, commission_info):
     IKPU; a free line with one stays, at price 0. Negative lines are spread as ``Discount``.
 
     :param lines: ReceiptLine in document order
-    :param dict commission_info: ``{'TIN': 9 digits}`` and/or ``{'PINFL': 14 digits}``
+    :param dict commission_info: ``{'TIN': 9 digits}`` and/or ``{'PINFL': 14 digits}``, for every line that
+        gives none of its own (goods sold on commission give their principal's)
     :return: a list of item dicts whose numbers are all ``int``; their ``Price - Discount`` add up
         to the lines' total in tiyin
     :raise FiscalError: when a line cannot go on a receipt
@@ -150,7 +166,7 @@ def build_items(lines, commission_info):
         _spread_negative(line, items)
     if not items:
         raise FiscalError("The document has no line to put on a fiscal receipt.")
-    return [_item_dict(item, commission) for item in items]
+    return [_item_dict(item, _line_commission_info(item.line) or commission) for item in items]
 
 
 def build_receipt(service_id, payment_id, lines, paid_amount, commission_info):
@@ -269,6 +285,7 @@ def _check_formats(line):
         if not isinstance(code, str) or not code.strip() or len(code.strip()) > MAX_LABEL_LENGTH:
             raise FiscalError(f"The marking code {code!r} of {label} must be a text of 1 to {MAX_LABEL_LENGTH} "
                               "characters.", line=label)
+    _line_commission_info(line)
     try:
         receipt_name(line.name, line.unit)
     except ValueError as error:
@@ -342,6 +359,15 @@ def _item_dict(item, commission):
     return result
 
 
+def _line_commission_info(line):
+    if not line.commission_info:
+        return None
+    try:
+        return _commission_info(line.commission_info)
+    except FiscalError as error:
+        raise FiscalError(f"{line.label} is sold on commission: {error}", line=line.label) from error
+
+
 def _commission_info(commission_info):
     if not isinstance(commission_info, dict):
         raise FiscalError("The commission data (CommissionInfo) must give the TIN or the PINFL of the seller.")
@@ -387,6 +413,14 @@ def _raise_total_mismatch(lines, total, paid_tiyin):
             f"to whole tiyin the amounts of {', '.join(rounded)}, priced in fractions of a tiyin. Give them prices "
             "with at most 2 decimals, or issue this receipt by hand.",
             line=rounded[0], labels=rounded)
+    if paid_tiyin < total:
+        raise FiscalError(
+            f"The fiscal receipt must match the Click payment exactly, but {both}: this payment covers part of the "
+            "document (an instalment, an advance, or the balance after another payment). Click's fiscal receipt "
+            "lists goods sold, and it has no receipt for a partial payment; spreading the payment over the goods "
+            "would declare discounts that were never given. Issue this receipt from your cash register and attach "
+            "it with Action > Attach an existing receipt (QR URL).")
     raise FiscalError(
-        f"The fiscal receipt must match the Click payment exactly, but {both}. A receipt is built only for a "
-        "payment of the whole document; issue this one by hand (e.g. for a partial payment).")
+        f"The fiscal receipt must match the Click payment exactly, but {both}: Click was paid more than the "
+        "document's lines. Issue this receipt from your cash register and attach it with Action > Attach an "
+        "existing receipt (QR URL).")

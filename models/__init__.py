@@ -3,4 +3,5 @@ from . import payment_click_emulator
 from . import payment_click_self_test
 from . import payment_provider
 from . import payment_transaction
+from . import payment_transaction_fiscal
 from . import product_template

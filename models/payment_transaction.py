@@ -637,33 +637,10 @@ class PaymentTransaction(models.Model):
     def _post_process(self):
         """Override of `payment` to book nothing for self-test payments: no payment, no entry, no message.
 
-        Once the others are booked, their invoices' fiscal receipts are queued (see FISCAL RECEIPTS).
+        Once the others are booked, their fiscal receipts are queued (payment_transaction_fiscal.py).
         """
         self_tests = self.filtered('click_is_self_test')
         self_tests.is_post_processed = True
         result = super(PaymentTransaction, self - self_tests)._post_process()
         (self - self_tests)._click_queue_fiscal_receipts()
         return result
-
-    # === BUSINESS METHODS - FISCAL RECEIPTS === #
-
-    def _click_queue_fiscal_receipts(self):
-        """Queue the fiscal receipt of each done Click payment on the invoices it pays; the cron sends it.
-
-        Never in Click's callback, never for refunds or self-tests, and never at the payment's expense:
-        a failure here is logged, and the payment stays booked.
-        """
-        for tx in self.filtered(
-            lambda tx: tx.provider_code == 'click' and tx.state == 'done' and not tx.click_is_self_test
-            and tx.operation not in ('refund', 'validation') and tx.provider_reference
-        ):
-            invoices = tx.invoice_ids.filtered(lambda move: move.move_type == 'out_invoice' and move.state == 'posted')
-            if not invoices:
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    invoices._click_queue_fiscal_receipt(tx)
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                raise
-            except Exception:  # noqa: BLE001 - the payment is booked whatever happens to its receipt
-                _logger.exception("The fiscal receipt of %s could not be queued", tx.reference)

@@ -28,6 +28,31 @@ class ProductTemplate(models.Model):
         help="Optional: the classifier's code of the unit of measure, sent on fiscal receipts when set.",
     )
 
+    click_commission_partner_id = fields.Many2one(
+        string="Sold on Commission For", comodel_name='res.partner', ondelete='restrict',
+        help="For goods you sell as a commission agent: the owner of the goods, whose TIN (9 digits) or PINFL "
+             "(14 digits, for an individual), kept in its Tax ID, the fiscal receipt carries instead of your "
+             "company's TIN.",
+    )
+
+    @api.constrains('click_commission_partner_id')
+    def _check_click_commission_partner_id(self):
+        for template in self.filtered('click_commission_partner_id'):
+            partner = template.click_commission_partner_id
+            if not re.fullmatch(r'[0-9]{9}|[0-9]{14}', ''.join(template._click_commission_info().values())):
+                raise ValidationError(_(
+                    "%(partner)s sells %(product)s through you on commission: set its TIN (9 digits) or PINFL "
+                    "(14 digits) in its Tax ID first; it is now \"%(vat)s\".",
+                    partner=partner.display_name, product=template.display_name, vat=partner.vat or '',
+                ))
+
+    def _click_commission_info(self):
+        """``CommissionInfo`` of goods sold on commission: ``{'TIN': …}`` or ``{'PINFL': …}`` of the principal,
+        None for own goods. A Tax ID that is neither goes as a TIN, which the builder refuses naming the line."""
+        self.ensure_one()
+        partner = self.click_commission_partner_id
+        return fiscal.commission_info_of(partner.vat) if partner else None
+
     @api.constrains('click_spic')
     def _check_click_spic(self):
         for template in self:

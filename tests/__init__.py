@@ -4,6 +4,7 @@ from . import test_concurrency
 from . import test_emulator_fiscal
 from . import test_emulator_merchant_api
 from . import test_fiscal_receipt
+from . import test_fiscal_receipt_payments
 from . import test_fiscal_receipts
 from . import test_merchant_client
 from . import test_merchant_flows

@@ -251,6 +251,15 @@ class TestFiscalReceipt(FiscalCase):
         items = fiscal.build_items([line('[DESK] Office desk', '1', '10.00')], {'PINFL': '12345678901234'})
         self.assertEqual(items[0]['CommissionInfo'], {'PINFL': '12345678901234'})
 
+    def test_goods_sold_on_commission_carry_their_principals_id(self):
+        items = fiscal.build_items([
+            line('[DESK] Office desk', '1', '10.00'),
+            line('[VASE] Consigned vase', '1', '20.00', commission_info={'PINFL': '12345678901234'}),
+        ], TIN)
+        self.assertEqual([item['CommissionInfo'] for item in items], [TIN, {'PINFL': '12345678901234'}])
+        self.assertEqual(fiscal.commission_info_of('UZ 301 234 567'), {'TIN': '301234567'})
+        self.assertEqual(fiscal.commission_info_of('12345678901234'), {'PINFL': '12345678901234'})
+
     def test_every_number_is_an_int(self):
         """No float and no Decimal anywhere: Click takes integers only (SPEC §9.1)."""
         body = receipt([
@@ -316,6 +325,22 @@ class TestFiscalRefusals(FiscalCase):
         message = self.assertRefused(receipt, [line('[DESK] Office desk', '1', '100.00')], '100.01')
         self.assertIn("100.00 so'm", message)
         self.assertIn("100.01 so'm", message)
+
+    def test_a_partial_payment_is_refused_saying_what_to_do(self):
+        """An instalment or advance: Click's receipt lists goods sold, and invented discounts would be false."""
+        message = self.assertRefused(receipt, [line('[DESK] Office desk', '2', '500000.00')], '250000.00')
+        self.assertIn("covers part of the document", message)
+        self.assertIn("Attach an existing receipt", message)
+        message = self.assertRefused(receipt, [line('[DESK] Office desk', '2', '500000.00')], '1000000.01')
+        self.assertIn("more than the document's lines", message)
+
+    def test_a_principal_without_a_valid_id_names_the_line(self):
+        message = self.assertRefused(fiscal.build_items, [
+            line('[DESK] Office desk', '1', '10.00'),
+            line('[VASE] Consigned vase', '1', '20.00', commission_info=fiscal.commission_info_of('12345')),
+        ], TIN, line='[VASE] Consigned vase')
+        self.assertIn("sold on commission", message)
+        self.assertIn("9 digits", message)
 
     def test_rounding_difference_names_the_line(self):
         """3 × 33.333 so'm is 9,999.9 tiyin: rounded, the items come to 100.00 so'm, not 99.99."""

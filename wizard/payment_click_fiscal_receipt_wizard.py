@@ -5,7 +5,9 @@ class PaymentClickFiscalReceiptWizard(models.TransientModel):
     _name = 'payment.click.fiscal.receipt.wizard'
     _description = "Attach an Existing Click Fiscal Receipt"
 
-    move_id = fields.Many2one(comodel_name='account.move', string="Invoice", required=True, readonly=True)
+    transaction_id = fields.Many2one(
+        comodel_name='payment.transaction', string="Click Payment", required=True, readonly=True,
+    )
     qr_url = fields.Char(
         string="Receipt URL", required=True,
         help="The address the receipt's QR code holds, on the tax office's site (https://ofd.soliq.uz/...), "
@@ -14,5 +16,5 @@ class PaymentClickFiscalReceiptWizard(models.TransientModel):
 
     def action_attach(self):
         self.ensure_one()
-        self.move_id._click_attach_fiscal_receipt(self.qr_url)
+        self.transaction_id._click_attach_fiscal_receipt(self.qr_url)
         return {'type': 'ir.actions.act_window_close'}

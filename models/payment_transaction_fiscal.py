@@ -1,0 +1,466 @@
+import logging
+import re
+from decimal import ROUND_CEILING, Decimal
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
+
+from odoo.addons.payment_click import const
+from odoo.addons.payment_click.click_api import fiscal
+from odoo.addons.payment_click.click_api.fiscal import FiscalError
+from odoo.addons.payment_click.click_api.merchant import (
+    MerchantApiError,
+    MerchantBusinessError,
+    MerchantHttpError,
+    MerchantResponseError,
+    MerchantTransportError,
+)
+
+_logger = logging.getLogger(__name__)
+
+
+class PaymentTransaction(models.Model):
+    """Fiscal receipts (SPEC §9): Click issues one per payment, so the receipt's state lives on the payment.
+
+    Its lines come from the posted invoices the payment pays or, when there are none yet (an eCommerce
+    order), from its confirmed sale orders. An invoice created later shows the same receipt.
+    """
+    _inherit = 'payment.transaction'
+
+    click_receipt_state = fields.Selection(
+        string="Fiscal Receipt", readonly=True, copy=False, index='btree_not_null',
+        selection=[
+            ('to_send', "To send"),
+            ('sent', "Sent, waiting for its QR code"),
+            ('done', "Issued"),
+            ('failed', "Failed"),
+        ],
+        help="Where the fiscal receipt (OFD) of this Click payment stands. Click sends it to the tax "
+             "office; Odoo sends its lines, then stores the receipt's QR address.",
+    )
+    click_receipt_qr_url = fields.Char(
+        string="Fiscal Receipt URL", readonly=True, copy=False,
+        help="The address of the fiscal receipt on the tax office's site, the one its QR code holds.",
+    )
+    click_receipt_error = fields.Text(string="Fiscal Receipt Error", readonly=True, copy=False)
+    click_receipt_attempts = fields.Integer(
+        string="Fiscal Receipt Attempts", readonly=True, copy=False,
+        help="How many tries in a row failed for a passing reason (Click unreachable, QR code not ready).",
+    )
+    click_receipt_next_try = fields.Datetime(string="Fiscal Receipt Next Try", readonly=True, copy=False)
+
+    # === BUSINESS METHODS - QUEUE === #
+
+    def _click_needs_receipt(self):
+        """Whether this is a Click payment that went through and gets a fiscal receipt."""
+        self.ensure_one()
+        return self.provider_code == 'click' and self.state == 'done' and not self.click_is_self_test \
+            and self.operation not in ('refund', 'validation') and bool(self.provider_reference)
+
+    def _click_queue_fiscal_receipts(self):
+        """Queue the fiscal receipt of each done Click payment, and wake the cron up; the cron sends it.
+
+        Never in Click's callback, and never at the payment's expense: a failure here is logged, and the
+        payment stays booked. A payment whose receipt is sent or issued keeps it.
+        """
+        txs = self.filtered(lambda tx: tx._click_needs_receipt() and tx.click_receipt_state not in ('sent', 'done'))
+        for tx in txs:
+            try:
+                with self.env.cr.savepoint():
+                    tx.write({
+                        'click_receipt_state': 'to_send', 'click_receipt_error': False,
+                        'click_receipt_attempts': 0, 'click_receipt_next_try': False,
+                    })
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception:  # noqa: BLE001 - the payment is booked whatever happens to its receipt
+                _logger.exception("The fiscal receipt of %s could not be queued", tx.reference)
+        if txs:
+            self.env.ref('payment_click.cron_click_send_fiscal_receipts')._trigger()
+        return txs
+
+    @api.model
+    def _cron_click_send_fiscal_receipts(self, limit=50):
+        """Send the queued fiscal receipts to Click, and fetch the QR codes of those sent; one commit each."""
+        txs = self.search([
+            ('click_receipt_state', 'in', ('to_send', 'sent')),
+            '|', ('click_receipt_next_try', '=', False), ('click_receipt_next_try', '<=', fields.Datetime.now()),
+        ], order='click_receipt_next_try, id', limit=limit)
+        for tx in txs:
+            try:
+                tx._click_process_fiscal_receipt()
+            except Exception as error:
+                if modules.module.current_test:
+                    raise
+                self.env.cr.rollback()
+                _logger.exception("Fiscal receipt of %s left for a later run", tx.reference)
+                tx._click_receipt_retry(str(error))
+            if not modules.module.current_test:
+                self.env.cr.commit()
+        if len(txs) == limit:
+            self.env.ref('payment_click.cron_click_send_fiscal_receipts')._trigger()
+
+    def _click_process_fiscal_receipt(self):
+        """Take the receipt one or two steps on: send it (``to_send`` → ``sent``), then fetch its QR code
+        (``sent`` → ``done``). The state is committed between both: a restart fetches, never resends.
+        """
+        self.ensure_one()
+        self.env.cr.execute(SQL(
+            "SELECT id FROM payment_transaction WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", self.id,
+        ))
+        if not self.env.cr.fetchone():  # another worker has it
+            return
+        self.invalidate_recordset()
+        if self.click_receipt_state == 'to_send':
+            self._click_submit_fiscal_receipt()
+            if self.click_receipt_state == 'sent' and not modules.module.current_test:
+                self.env.cr.commit()
+        if self.click_receipt_state == 'sent':
+            self._click_fetch_fiscal_receipt()
+
+    def _click_submit_fiscal_receipt(self):
+        """Send the receipt's items to Click (SPEC §9.1), unless Click holds a receipt for the payment already."""
+        self.ensure_one()
+        try:
+            receipt = self._click_build_fiscal_receipt()
+        except FiscalError as error:
+            self._click_receipt_failed(_(
+                "The fiscal receipt of %(documents)s (Click payment %(payment)s) was not sent: %(error)s "
+                "Fix it, then use Action > Send fiscal receipt to Click.",
+                documents=self._click_receipt_documents_name(), payment=self.provider_reference, error=error,
+            ))
+            return
+        client = self.provider_id._click_get_merchant_client()
+        try:
+            if self._click_receipt_found(client):  # sent by an earlier try whose answer was lost
+                return
+            client.submit_fiscal_items(
+                receipt['payment_id'], receipt['items'], receipt['received_ecash'],
+                receipt['received_cash'], receipt['received_card'],
+            )
+        except MerchantBusinessError as error:
+            if not self.click_receipt_attempts:
+                self._click_receipt_failed(self._click_refusal_message(error))
+                return
+            # An earlier try ended without an answer: this refusal may be Click's "the receipt exists".
+            # The fiscal data tells, and nothing is sent again.
+            _logger.info("Click refused the receipt of %s after an unanswered try: %s", self.reference, error)
+        except (MerchantApiError, ValueError) as error:
+            self._click_receipt_problem(error)
+            return
+        self.write({
+            'click_receipt_state': 'sent', 'click_receipt_attempts': 0, 'click_receipt_error': False,
+            'click_receipt_next_try': False,
+        })
+
+    def _click_receipt_found(self, client):
+        """Ask Click for the payment's receipt; store it and return True when Click has it."""
+        try:
+            answer = client.fiscal_data(self.provider_reference)
+        except MerchantBusinessError:  # no fiscal data for the payment
+            return False
+        if not answer.get('qr_code_url'):
+            return False
+        self._click_receipt_done(answer['qr_code_url'])
+        return True
+
+    def _click_receipt_done(self, qr_url):
+        self.write({
+            'click_receipt_state': 'done', 'click_receipt_qr_url': qr_url, 'click_receipt_error': False,
+            'click_receipt_attempts': 0, 'click_receipt_next_try': False,
+        })
+        self._click_receipt_note(Markup('%s <a href="%s" target="_blank">%s</a>') % (
+            _("Fiscal receipt issued for Click payment %s:", self.provider_reference), qr_url, qr_url,
+        ))
+
+    def _click_fetch_fiscal_receipt(self):
+        """Read the receipt's QR address from Click (SPEC §9.3); while it has none, ask again later."""
+        self.ensure_one()
+        client = self.provider_id._click_get_merchant_client()
+        try:
+            if self._click_receipt_found(client):
+                return
+        except (MerchantApiError, ValueError) as error:
+            return self._click_receipt_problem(error)
+        if self.click_receipt_attempts + 1 >= const.FISCAL_MAX_ATTEMPTS:
+            return self._click_receipt_failed(_(
+                "Click accepted the fiscal receipt of %(documents)s (Click payment %(payment)s) but still has no "
+                "QR code for it after %(attempts)s tries. Check the receipt in Click's merchant cabinet, then "
+                "attach its address with Action > Attach an existing receipt (QR URL).",
+                documents=self._click_receipt_documents_name(), payment=self.provider_reference,
+                attempts=const.FISCAL_MAX_ATTEMPTS,
+            ))
+        self._click_receipt_retry(_("Click has no QR code for the receipt yet."))
+
+    def _click_receipt_problem(self, error):
+        """Try again later when it may help, else stop and ask the accountant."""
+        if self._click_is_transient(error):
+            return self._click_receipt_retry(str(error))
+        return self._click_receipt_failed(self._click_refusal_message(error))
+
+    @api.model
+    def _click_is_transient(self, error):
+        """Whether trying again later may help: no answer, a server error or an answer Odoo could not read."""
+        if isinstance(error, MerchantTransportError | MerchantResponseError):
+            return True
+        return isinstance(error, MerchantHttpError) and (error.status >= 500 or error.status == 429)
+
+    def _click_refusal_message(self, error):
+        note = getattr(error, 'error_note', None) or str(error)
+        return _(
+            "Click refused the fiscal receipt of %(documents)s (Click payment %(payment)s): \"%(note)s\". Correct "
+            "what Click names (the products' IKPU and package codes, the company's TIN, the provider's "
+            "credentials), then use Action > Send fiscal receipt to Click; or, if your cash register issued the "
+            "receipt, use Action > Attach an existing receipt (QR URL).",
+            documents=self._click_receipt_documents_name(), payment=self.provider_reference, note=note,
+        )
+
+    def _click_receipt_retry(self, reason):
+        """Try again later, 5 minutes × 2^attempts (at most 6 hours) from now; give up after too many tries."""
+        attempts = self.click_receipt_attempts + 1
+        if attempts >= const.FISCAL_MAX_ATTEMPTS:
+            return self._click_receipt_failed(_(
+                "The fiscal receipt of %(documents)s (Click payment %(payment)s) could not reach Click after "
+                "%(attempts)s tries: %(error)s Check the provider's credentials and Click's service, then use "
+                "Action > Send fiscal receipt to Click.",
+                documents=self._click_receipt_documents_name(), payment=self.provider_reference,
+                attempts=attempts, error=reason,
+            ))
+        delay = min(const.FISCAL_RETRY_DELAY * 2 ** (attempts - 1), const.FISCAL_MAX_RETRY_DELAY)
+        self.write({
+            'click_receipt_attempts': attempts, 'click_receipt_error': reason,
+            'click_receipt_next_try': fields.Datetime.now() + delay,
+        })
+        self.env.ref('payment_click.cron_click_send_fiscal_receipts')._trigger(self.click_receipt_next_try)
+        _logger.info("Fiscal receipt of %s: try %s failed, next at %s: %s", self.reference, attempts,
+                     self.click_receipt_next_try, reason)
+        return None
+
+    def _click_receipt_failed(self, reason):
+        """Stop: the receipt needs a person. A note, and a to-do for the accountant saying what to fix."""
+        self.write({'click_receipt_state': 'failed', 'click_receipt_error': reason, 'click_receipt_next_try': False})
+        summary = _("Click fiscal receipt failed")
+        for record in self._click_receipt_note(reason):
+            activities = self.env['mail.activity'].search([
+                ('res_model', '=', record._name), ('res_id', '=', record.id), ('summary', '=', summary),
+            ])
+            if activities:
+                activities.note = reason
+            else:
+                record.with_context(mail_notify_force_send=False).activity_schedule(
+                    'mail.mail_activity_data_todo', summary=summary, note=reason,
+                    user_id=self._click_accountant().id,
+                )
+        _logger.warning("Fiscal receipt of %s failed: %s", self.reference, reason)
+
+    def _click_receipt_note(self, body):
+        """Post ``body`` as a note on the receipt's documents (the customer's, when there are none)."""
+        records = self._click_receipt_documents() or self.partner_id
+        for record in records:
+            record.message_post(body=body, subtype_xmlid='mail.mt_note')
+        return records
+
+    # === BUSINESS METHODS - THE RECEIPT'S LINES === #
+
+    def _click_receipt_documents(self):
+        """The documents whose lines make the receipt: the posted customer invoices this payment pays,
+        else (an eCommerce order not invoiced yet) its confirmed sale orders."""
+        self.ensure_one()
+        invoices = self.invoice_ids.filtered(lambda move: move.move_type == 'out_invoice' and move.state == 'posted')
+        if invoices or 'sale_order_ids' not in self._fields:
+            return invoices
+        return self.sale_order_ids.filtered(lambda order: order.state == 'sale')
+
+    def _click_receipt_documents_name(self):
+        return ', '.join(self._click_receipt_documents().mapped('display_name')) or self.reference
+
+    def _click_build_fiscal_receipt(self):
+        """The ``submit_items`` body of this payment's receipt.
+
+        :raise FiscalError: saying what to fix, when the receipt cannot be made
+        """
+        self.ensure_one()
+        documents = self._click_receipt_documents()
+        if not documents:
+            raise FiscalError(_(
+                "%s pays no posted invoice and no confirmed order: there are no lines to put on its receipt.",
+                self.reference,
+            ))
+        if self.currency_id.name not in const.SUPPORTED_CURRENCIES \
+                or any(document.currency_id != self.currency_id for document in documents):
+            raise FiscalError(_("Fiscal receipts are issued in so'm only, for documents in so'm."))
+        lines = self._click_fiscal_lines(documents)
+        missing = fiscal.check_lines(lines)
+        if missing:
+            raise FiscalError(_(
+                "Set an IKPU (17 digits, from tasnif.soliq.uz) and a package code on these products: %s. "
+                "Nothing was sent.", ', '.join(missing),
+            ), labels=missing)
+        return fiscal.build_receipt(
+            self.provider_id.click_service_id, self.provider_reference, lines, Decimal(str(self.amount)),
+            self._click_company_commission_info(),
+        )
+
+    def _click_company_commission_info(self):
+        """``CommissionInfo`` of the company's own sales: its TIN, 9 digits, from its Tax ID."""
+        company = self.company_id
+        info = fiscal.commission_info_of(company.vat)
+        if not re.fullmatch(r'[0-9]{9}', info.get('TIN', '')):
+            raise FiscalError(_(
+                "Set the TIN of %(company)s (9 digits, in its Tax ID) before sending fiscal receipts; it is now "
+                "\"%(vat)s\".", company=company.name, vat=company.vat or '',
+            ))
+        return info
+
+    def _click_fiscal_lines(self, documents):
+        """The lines of ``documents`` (invoices or sale orders) as ``fiscal.ReceiptLine``."""
+        lang = documents[:1].partner_id.lang or self.env.lang
+        result = []
+        for document in documents:
+            if document._name == 'account.move':
+                lines = document.invoice_line_ids.filtered(lambda line: line.display_type == 'product')
+                result += [self._click_fiscal_line(
+                    line, line.quantity, line.product_uom_id, line.tax_ids, lang,
+                ) for line in lines]
+            else:
+                lines = document.order_line.filtered(lambda line: not line.display_type)
+                result += [self._click_fiscal_line(
+                    line, line.product_uom_qty, line.product_uom, line.tax_id, lang,
+                ) for line in lines]
+        return result
+
+    @api.model
+    def _click_fiscal_line(self, line, quantity, uom, taxes, lang):
+        """One invoice or order line as a ``fiscal.ReceiptLine``: VAT-included amounts from ``price_total``.
+
+        The unit price is the VAT-included line total before discount divided by the quantity, rounded up
+        to the tiyin; the discount is what brings it back to ``price_total`` exactly. Negative lines (a
+        down-payment deduction) go as one negative unit, which the builder spreads over the others.
+        """
+        product = line.product_id.with_context(lang=lang)
+        label = product.display_name or (line.name or '').split('\n')[0] or _("Line %s", line.id)
+        quantity = Decimal(str(quantity))
+        total = Decimal(str(line.currency_id.round(line.price_total)))
+        discount = Decimal(0)
+        if total < 0:
+            quantity, price_unit = Decimal(-1), -total
+        elif not total or quantity <= 0:
+            price_unit = Decimal(0)
+        else:
+            gross = total
+            if 0 < line.discount < 100:
+                gross = total * 100 / (100 - Decimal(str(line.discount)))
+            price_unit = (gross / quantity).quantize(Decimal('0.01'), rounding=ROUND_CEILING)
+            discount = price_unit * quantity - total
+        template = product.product_tmpl_id
+        return fiscal.ReceiptLine(
+            label=label,
+            name=product.name or (line.name or '').split('\n')[0],
+            unit=uom.with_context(lang=lang).name or '',
+            quantity=quantity,
+            price_unit=price_unit,
+            discount=discount,
+            vat_percent=self._click_vat_percent(taxes, label),
+            spic=template.click_spic or '',
+            package_code=template.click_package_code or '',
+            units_code=template.click_units_code or None,
+            barcode=product.barcode or '',
+            commission_info=template._click_commission_info(),
+        )
+
+    @api.model
+    def _click_vat_percent(self, taxes, label):
+        taxes = taxes.flatten_taxes_hierarchy()
+        if not taxes:
+            return 0
+        if len(taxes) > 1 or taxes.amount_type != 'percent' or taxes.amount != int(taxes.amount) \
+                or not 0 <= taxes.amount <= 100:
+            raise FiscalError(_(
+                "%(line)s has the taxes %(taxes)s; a fiscal receipt takes one VAT tax of a whole percent per "
+                "line. Give the line a single percent VAT.", line=label, taxes=', '.join(taxes.mapped('name')),
+            ), line=label)
+        return int(taxes.amount)
+
+    # === ACTIONS === #
+
+    def action_click_send_fiscal_receipt(self):
+        """Send the fiscal receipts of these payments now; one already issued is never sent again."""
+        issued = self.filtered(lambda tx: tx.click_receipt_state == 'done')
+        if issued:
+            raise UserError(_(
+                "These payments have their fiscal receipt already, and Click never issues two for one payment: "
+                "%s.", ', '.join(issued.mapped('reference')),
+            ))
+        for tx in self:
+            if not tx._click_needs_receipt():
+                raise UserError(_("%s is not a Click payment that went through: it needs no Click fiscal receipt.",
+                                  tx.reference))
+            if tx.click_receipt_state not in ('to_send', 'sent'):
+                tx.click_receipt_state = False  # a failed receipt goes back to the queue
+                tx._click_queue_fiscal_receipts()
+        return self._click_run_fiscal_receipts()
+
+    def action_click_refresh_fiscal_data(self):
+        """Ask Click for the receipts' QR codes now (and send those still queued)."""
+        for tx in self:
+            if not tx.click_receipt_state:
+                raise UserError(_("%s has no Click fiscal receipt to refresh.", tx.reference))
+            if tx.click_receipt_state in ('done', 'failed'):
+                try:
+                    tx._click_receipt_found(tx.provider_id._click_get_merchant_client())
+                except (MerchantApiError, ValueError) as error:
+                    raise UserError(_("Click could not be asked about the fiscal receipt of %(payment)s: %(error)s",
+                                      payment=tx.reference, error=error)) from error
+        return self._click_run_fiscal_receipts()
+
+    def _click_run_fiscal_receipts(self):
+        for tx in self.filtered(lambda tx: tx.click_receipt_state in ('to_send', 'sent')):
+            tx.click_receipt_next_try = False
+            tx._click_process_fiscal_receipt()
+        states = dict(self._fields['click_receipt_state']._description_selection(self.env))
+        return self.env['account.move']._click_notification(*(
+            self.env._("%(documents)s: %(state)s. %(error)s", documents=tx._click_receipt_documents_name(),
+                       state=states.get(tx.click_receipt_state, ''), error=tx.click_receipt_error or '').strip()
+            for tx in self
+        ))
+
+    def action_click_attach_fiscal_receipt(self):
+        """Open the wizard that attaches a receipt the merchant's own cash register issued."""
+        self.ensure_one()
+        return {
+            'name': _("Attach an Existing Receipt"),
+            'type': 'ir.actions.act_window',
+            'res_model': 'payment.click.fiscal.receipt.wizard',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {'default_transaction_id': self.id},
+        }
+
+    def _click_attach_fiscal_receipt(self, qr_url):
+        """Tell Click the address of the receipt the merchant issued (SPEC §9.2), and store it."""
+        self.ensure_one()
+        if self.click_receipt_state == 'done':
+            raise UserError(_("%s has its fiscal receipt already.", self._click_receipt_documents_name()))
+        qr_url = (qr_url or '').strip()
+        if urlsplit(qr_url).scheme != 'https' or not urlsplit(qr_url).hostname:
+            raise UserError(_("Give the receipt's https address, the one its QR code holds, e.g. "
+                              "https://ofd.soliq.uz/epi?t=..."))
+        if not self._click_needs_receipt():
+            raise UserError(_("%s is not a Click payment that went through: Click has no payment to attach a "
+                              "receipt to.", self.reference))
+        try:
+            self.provider_id._click_get_merchant_client().submit_fiscal_qrcode(self.provider_reference, qr_url)
+        except (MerchantApiError, ValueError) as error:
+            raise UserError(_("Click did not take the receipt of %(payment)s: %(error)s", payment=self.reference,
+                              error=getattr(error, 'error_note', None) or error)) from error
+        self._click_receipt_done(qr_url)
+
+    def _click_fiscal_receipts_shown(self):
+        """The issued receipts among these payments, for the customer's portal pages."""
+        return self.filtered(lambda tx: tx.provider_code == 'click' and tx.click_receipt_state == 'done'
+                             and tx.click_receipt_qr_url)
