@@ -294,6 +294,14 @@ class PaymentTransaction(models.Model):
         if self.currency_id.name not in const.SUPPORTED_CURRENCIES \
                 or any(document.currency_id != self.currency_id for document in documents):
             raise FiscalError(_("Fiscal receipts are issued in so'm only, for documents in so'm."))
+        lines_field = 'invoice_line_ids' if documents._name == 'account.move' else 'order_line'
+        marked = documents[lines_field].product_id.filtered('click_marking_required')
+        if marked:
+            raise FiscalError(_(
+                "These products need a marking code for each unit sold on the fiscal receipt, which an online payment "
+                "does not know: %s. Issue this receipt from your cash register, scanning the codes, and attach it "
+                "with Action > Attach an existing receipt (QR URL).", ', '.join(marked.mapped('display_name')),
+            ))
         lines = self._click_fiscal_lines(documents)
         missing = fiscal.check_lines(lines)
         if missing:

@@ -28,6 +28,12 @@ class ProductTemplate(models.Model):
         help="Optional: the classifier's code of the unit of measure, sent on fiscal receipts when set.",
     )
 
+    click_marking_required = fields.Boolean(
+        string="Marking Codes Required",
+        help="For goods under mandatory marking (tobacco, alcohol, medicines, ...): every unit sold carries its own "
+             "code on the fiscal receipt. Odoo does not know which units an online order took, so it sends no "
+             "receipt for them: your cash register issues it, and you attach it to the Click payment.",
+    )
     click_commission_partner_id = fields.Many2one(
         string="Sold on Commission For", comodel_name='res.partner', ondelete='restrict',
         help="For goods you sell as a commission agent: the owner of the goods, whose TIN (9 digits) or PINFL "

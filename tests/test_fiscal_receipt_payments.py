@@ -144,6 +144,17 @@ class TestFiscalReceiptPayments(FiscalReceiptCommon):
         self.chair.click_commission_partner_id = principal
         self.assertEqual(self.chair.product_tmpl_id._click_commission_info(), {'TIN': '301234567'})
 
+    @MUTE
+    def test_goods_under_marking_are_left_to_the_cash_register(self):
+        self.chair.click_marking_required = True
+        tx = self._pay_click('INV-MARKED', TOTAL, invoice_ids=[self.invoice.id])
+        with self._spy_submit() as submit:
+            self._run_cron()
+        self.assertFalse(submit.called)
+        self.assertEqual(tx.click_receipt_state, 'failed')
+        self.assertIn("which an online payment does not know: Office chair.", tx.click_receipt_error)
+        self.assertIn("cash register", self._activity().note)
+
     # === Faults === #
 
     @MUTE
