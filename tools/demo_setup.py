@@ -70,17 +70,14 @@ env.ref('payment_click.payment_provider_click').write({
     'is_published': True,
 })
 # Uzbek VAT: 12 %, included in prices. The generic chart's sales tax (15 %, on top) gives way to a copy
-# of it at 12 %, included in the price, on the company and on every product; the shop shows prices VAT
-# included, so that what a product costs is what Click debits and what its fiscal receipt says.
+# of it at 12 %, included in the price, on the company and on every product sold (the demo data gives
+# them none); the shop shows prices VAT included: what a product costs is what Click debits.
 generic_vat = company.account_sale_tax_id
 uzbek_vat = generic_vat.copy({
     'name': "QQS 12%", 'amount': 12, 'description': "12%", 'price_include_override': 'tax_included',
     'invoice_label': "QQS 12%", 'tax_group_id': generic_vat.tax_group_id.copy({'name': "QQS 12%"}).id,
 })
 company.account_sale_tax_id = uzbek_vat
-env['product.template'].with_context(active_test=False).search([('taxes_id', 'in', generic_vat.ids)]).write({
-    'taxes_id': [(6, 0, uzbek_vat.ids)],
-})
 env['website'].search([]).show_line_subtotals_tax_selection = 'tax_included'
 # Fiscal receipts: the company's TIN and every product's IKPU and package code (made up, but shaped
 # like the tax office's classifier), so that an invoice paid through Click shows its receipt's QR code.
@@ -88,6 +85,7 @@ company.vat = '301234567'
 env['product.template'].with_context(active_test=False).search([('sale_ok', '=', True)]).write({
     'click_spic': '10399001001000000',
     'click_package_code': '1501459',
+    'taxes_id': [(6, 0, uzbek_vat.ids)],
 })
 env.cr.commit()
 print("Click is in test mode; the company is in Tashkent and sells in so'm.")
