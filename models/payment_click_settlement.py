@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount
+from odoo.tools import format_amount, format_date
 
 from odoo.addons.payment_click.click_api import settlement
 from odoo.addons.payment_click.click_api.amounts import to_decimal
@@ -19,6 +19,7 @@ class PaymentClickSettlement(models.Model):
 
     name = fields.Char(
         string="Payout Reference", required=True, tracking=True,
+        compute='_compute_from_statement_line', store=True, readonly=False, precompute=True,
         help="The reference of Click's payout, e.g. the bank statement's purpose text.",
     )
     state = fields.Selection(
@@ -94,10 +95,11 @@ class PaymentClickSettlement(models.Model):
             if st_line := record.statement_line_id:
                 record.date = st_line.date
                 record.amount = st_line.amount
-                record.name = record.name or st_line.payment_ref
             else:
                 record.date = record.date or fields.Date.context_today(record)
                 record.amount = record.amount or 0.0
+            record.name = record.name or st_line.payment_ref or _(
+                "Click payout of %s", format_date(self.env, record.date))
 
     @api.depends('line_ids.selected', 'line_ids.amount', 'amount', 'provider_ids')
     def _compute_figures(self):
@@ -164,7 +166,7 @@ class PaymentClickSettlement(models.Model):
             line.selected = line.id in matched
         problems = []
         if unknown:
-            problems.append(_("Not unsettled in Odoo: %s.", ', '.join(unknown)))
+            problems.append(_("Unknown to Odoo or settled already: %s.", ', '.join(unknown)))
         if differing:
             problems.append(_("Amounts differ: %s.", ', '.join(
                 _("%(payment)s (Click %(click)s, Odoo %(odoo)s)", payment=payment_id, click=click, odoo=odoo)
@@ -208,7 +210,7 @@ class PaymentClickSettlement(models.Model):
             'view_mode': 'list,form',
             'views': [(self.env.ref('payment_click.view_unsettled_click_payments').id, 'list'), (False, 'form')],
             'domain': [('account_id', 'in', accounts.ids), ('reconciled', '=', False), ('parent_state', '=', 'posted')],
-            'context': {'group_by': ['date:day'], 'search_default_posted': 1, 'create': False},
+            'context': {'group_by': ['date:day'], 'create': False},
         }
 
     @api.model
@@ -321,6 +323,7 @@ class PaymentClickSettlement(models.Model):
             commission=format_amount(self.env, float(result.commission), self.currency_id),
             rate=result.rate, move=self.move_id._get_html_link(),
         ))
+        self.move_id.message_post(body=_("Click's payout, settled by %s.", self._get_html_link()))
         if self.rate_warning:
             self._click_ask_accountant(self.rate_warning)
 
@@ -416,6 +419,8 @@ class PaymentClickSettlement(models.Model):
             'amount_currency': float(base_amount),
             'balance': fee_balance - tax_balance,
             'tax_ids': [fields.Command.set(self.fee_tax_id.ids)],
+            'tax_tag_ids': [fields.Command.set(self.fee_tax_id.invoice_repartition_line_ids.filtered(
+                lambda line: line.repartition_type == 'base').tag_ids.ids)],
         }]
         if tax_amount:
             repartition = self.fee_tax_id.invoice_repartition_line_ids.filtered(
@@ -428,6 +433,7 @@ class PaymentClickSettlement(models.Model):
                 'amount_currency': float(tax_amount),
                 'balance': tax_balance,
                 'tax_repartition_line_id': repartition.id,
+                'tax_tag_ids': [fields.Command.set(repartition.tag_ids.ids)],
                 'tax_base_amount': fee_balance - tax_balance,
             })
         return lines

@@ -4,8 +4,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from odoo import fields
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
@@ -303,3 +303,14 @@ class TestSettlement(AccountPaymentCommon, ClickCommon):
         self.assertEqual((tax_line.tax_line_id, tax_line.balance), (tax, 321.43))
         self.assertEqual(self.env['payment.click.settlement']._action_start_from_statement_line(st_line)['res_id'],
                          record.id, "the statement line's settlement, not a new one")
+
+    def test_billing_users_read_settlements_and_accounting_managers_settle(self):
+        self._pay(10000.0, day=self.yesterday)
+        record = self._settlement(9800.0)
+        record.action_propose()
+        clerk = new_test_user(self.env, login='click_clerk', groups='account.group_account_invoice',
+                              company_id=self.env.company.id)
+        self.assertEqual(record.with_user(clerk).gross, 10000.0)
+        with self.assertRaises(AccessError):
+            record.with_user(clerk).action_validate()
+        self.assertEqual(record.state, 'draft')
