@@ -119,13 +119,18 @@ class PaymentProvider(models.Model):
             if line.payment_account_id in (generic, self.env['account.account']):
                 line.sudo().payment_account_id = provider._click_clearing_account()
                 provider.invalidate_recordset(['click_clearing_account_id'])
-            provider.write({
-                'click_settlement_journal_id': (provider.click_settlement_journal_id or provider.journal_id).id,
-                'click_fee_account_id': (provider.click_fee_account_id or provider._click_fee_account()).id,
-                'click_partner_id': (provider.click_partner_id or self._click_partner()).id,
-            })
+            defaults = {
+                'click_settlement_journal_id': lambda p: p.journal_id,
+                'click_fee_account_id': lambda p: p._click_fee_account(),
+                'click_partner_id': lambda p: p._click_partner(),
+            }
+            if missing := {name: default(provider).id for name, default in defaults.items() if not provider[name]}:
+                provider.write(missing)
+            xml_id = f'payment_click.{company.id}_reconcile_model_click_commission'
+            if self.env.ref(xml_id, raise_if_not_found=False):
+                continue
             self.env['account.reconcile.model']._load_records([{
-                'xml_id': f'payment_click.{company.id}_reconcile_model_click_commission',
+                'xml_id': xml_id,
                 'noupdate': True,
                 'values': {
                     'name': _("Click commission"),
@@ -141,7 +146,7 @@ class PaymentProvider(models.Model):
                         'label': _("Click commission"),
                     })],
                 },
-            }], update=False)
+            }])
 
     def _click_clearing_account(self):
         """The company's "Click: payments to settle" account, created once per company."""

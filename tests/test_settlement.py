@@ -127,6 +127,7 @@ class TestSettlement(AccountPaymentCommon, ClickCommon):
         self.click._click_setup_settlement()
         self.click._click_setup_settlement()
         self.assertEqual(self.click.click_clearing_account_id, account)
+        self.assertEqual(len(model.exists().line_ids), 1, "the reconciliation model is created once")
         self.assertEqual(self.env['account.account'].search_count([
             ('name', '=', account.name), ('company_ids', 'in', self.env.company.ids)]), 1)
         old.invalidate_recordset()
