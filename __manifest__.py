@@ -9,6 +9,7 @@
     'external_dependencies': {'python': ['requests', 'phonenumbers']},
     'data': [
         'security/ir.model.access.csv',
+        'security/payment_click_settlement_security.xml',
 
         'report/payment_click_self_test_reports.xml',  # Before the self-test's form, which prints it
         'report/payment_click_self_test_templates.xml',
@@ -23,6 +24,8 @@
         'views/payment_transaction_fiscal_views.xml',
         'views/emulator_templates.xml',
         'views/payment_click_self_test_views.xml',
+        'views/payment_click_settlement_views.xml',
+        'views/payment_provider_settlement_views.xml',
 
         'wizard/payment_click_fiscal_receipt_wizard_views.xml',
         'wizard/payment_click_invoice_wizard_views.xml',

@@ -73,3 +73,8 @@ SELF_TEST_CHECKS = [
 FISCAL_RETRY_DELAY = timedelta(minutes=5)
 FISCAL_MAX_RETRY_DELAY = timedelta(hours=6)
 FISCAL_MAX_ATTEMPTS = 15
+
+# Settlements of Click's payouts: defaults for what only Click's contract can tell (SETTLEMENT.md §1.3, §5).
+SETTLEMENT_DEFAULT_RATE = 2.0  # % Click keeps; community sources say 2-2.5 %
+SETTLEMENT_DEFAULT_TOLERANCE = 0.5  # percentage points
+SETTLEMENT_STATEMENT_PATTERN = r'(?i)click|клик'

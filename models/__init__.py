@@ -5,3 +5,5 @@ from . import payment_provider
 from . import payment_transaction
 from . import payment_transaction_fiscal
 from . import product_template
+from . import payment_click_settlement
+from . import payment_provider_settlement

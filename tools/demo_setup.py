@@ -1,9 +1,18 @@
 """Shape a fresh demo database for trying Click: a company in Tashkent selling in so'm, the
-website in English, Russian and Uzbek, and Click in test mode.
+website in English, Russian and Uzbek, Click in test mode, and a day of Click payments with Click's
+payout of them waiting to be settled.
 
 Fed to ``odoo-bin shell`` by tools/run.sh; ``env`` is the shell's environment.
 """
 import os
+from datetime import timedelta
+from decimal import Decimal
+
+from odoo import Command, fields
+
+from odoo.addons.payment_click.click_api import settlement
+from odoo.addons.payment_click.click_api.emulator import ShopClient
+from odoo.addons.payment_click.click_api.signing import COMPLETE, PREPARE
 
 SOM_PER_DOLLAR = 12800  # the demo data's prices are meant for dollars
 
@@ -87,5 +96,48 @@ env['product.template'].with_context(active_test=False).search([('sale_ok', '=',
     'click_package_code': '1501459',
     'taxes_id': [(6, 0, uzbek_vat.ids)],
 })
+
+# A day of Click payments and Click's payout of them, to try a settlement: yesterday's invoices paid
+# through Click's signed Prepare and Complete, and this morning's bank credit from Click, net of 2 %.
+provider = env.ref('payment_click.payment_provider_click')
+provider._click_setup_settlement()
+click = ShopClient(None, None, provider.click_service_id, provider.click_secret_key)
+Transaction = env['payment.transaction']
+today = fields.Date.context_today(provider)
+yesterday = today - timedelta(days=1)
+product = env['product.product'].search([('sale_ok', '=', True), ('list_price', '>', 0)], limit=1)
+gross = Decimal(0)
+for partner_ref, quantity in [('base.res_partner_2', 1), ('base.res_partner_3', 2), ('base.res_partner_4', 3)]:
+    invoice = env['account.move'].create({
+        'move_type': 'out_invoice', 'partner_id': env.ref(partner_ref).id, 'invoice_date': yesterday,
+        'currency_id': uzs.id,
+        'invoice_line_ids': [Command.create({'product_id': product.id, 'quantity': quantity})],
+    })
+    invoice.action_post()
+    tx = Transaction.create({
+        'provider_id': provider.id, 'payment_method_id': env.ref('payment_click.payment_method_click').id,
+        'reference': Transaction._compute_reference('click', invoice_ids=[Command.set(invoice.ids)]),
+        'amount': invoice.amount_total, 'currency_id': uzs.id, 'partner_id': invoice.partner_id.id,
+        'invoice_ids': [Command.set(invoice.ids)],
+    })
+    prepared = click.build_form(PREPARE, tx.reference, tx.amount)
+    Transaction._click_handle_shop_request(list(prepared.items()))
+    Transaction._click_handle_shop_request(list(click.build_form(
+        COMPLETE, tx.reference, tx.amount, merchant_prepare_id=tx.id,
+        click_trans_id=prepared['click_trans_id'], click_paydoc_id=prepared['click_paydoc_id'],
+    ).items()))
+    tx._create_payment(date=yesterday)  # booked yesterday, as if Click had paid then
+    tx._post_process()
+    gross += Decimal(str(tx.amount))
+payout = env['account.bank.statement.line'].create({
+    'journal_id': provider.click_settlement_journal_id.id, 'date': today,
+    'amount': float(settlement.som(gross * (100 - Decimal(str(provider.click_fee_rate))) / 100)),
+    'payment_ref': f"CLICK UZBEKISTAN MChJ: payout for {yesterday}",
+    'partner_id': provider.click_partner_id.id,
+})
+draft = env['payment.click.settlement'].create({'provider_ids': provider.ids, 'statement_line_id': payout.id})
+draft.action_propose()
+
 env.cr.commit()
 print("Click is in test mode; the company is in Tashkent and sells in so'm.")
+print(f"Invoicing > Click > Click Settlements: {draft.name} waits for validation.")
