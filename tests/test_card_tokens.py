@@ -14,7 +14,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click.click_api import emulator_cards
 from odoo.addons.payment_click.controllers.card_token import ClickCardTokenController
-from odoo.addons.payment_click.tests.test_click_invoices import ClickInvoiceCommon
+from odoo.addons.payment_click.tests.test_click_invoices import ClickInvoiceCommon, ClickShopCommon
 
 CARD = '8600 1234 5678 9012'
 EXPIRY = '1139'
@@ -36,6 +36,30 @@ class _Capture(logging.Handler):
         self.records.append(record)
 
 
+def capture_card_logs(test):
+    """Capture what Odoo logs during ``test``, the Click client's debug lines included, and check at
+    its end that no card number or expiry is among it.
+
+    :return: the list the captured records go to
+    """
+    capture = _Capture()
+    client_logger = logging.getLogger('odoo.addons.payment_click.click_api')
+    test.addCleanup(client_logger.setLevel, client_logger.level)
+    client_logger.setLevel(logging.DEBUG)
+    for logger in (logging.getLogger('odoo'), logging.getLogger('werkzeug')):
+        logger.addHandler(capture)
+        test.addCleanup(logger.removeHandler, capture)
+
+    def check():
+        formatter = logging.Formatter()
+        for record in capture.records:
+            text = record.getMessage() + (formatter.formatException(record.exc_info) if record.exc_info else '')
+            for secret in SECRETS:
+                test.assertNotRegex(text, secret, f"a card number or expiry was logged by {record.name}")
+    test.addCleanup(check)
+    return capture.records
+
+
 class ClickCardCommon(AccountPaymentCommon, ClickInvoiceCommon):
     """Checkout with the "Uzcard / Humo card" method of an invoice's payment page, over HTTP."""
 
@@ -48,27 +72,7 @@ class ClickCardCommon(AccountPaymentCommon, ClickInvoiceCommon):
     def setUp(self):
         super().setUp()
         self.invoice = self._invoice()
-        self._capture_logs()
-
-    def _capture_logs(self):
-        """Capture what Odoo logs during the test, the Click client's debug lines included, and check
-        at its end that no card number or expiry is among it."""
-        capture = _Capture()
-        client_logger = logging.getLogger('odoo.addons.payment_click.click_api')
-        self.addCleanup(client_logger.setLevel, client_logger.level)
-        client_logger.setLevel(logging.DEBUG)
-        for logger in (logging.getLogger('odoo'), logging.getLogger('werkzeug')):
-            logger.addHandler(capture)
-            self.addCleanup(logger.removeHandler, capture)
-
-        def check():
-            formatter = logging.Formatter()
-            for record in capture.records:
-                text = record.getMessage() + (formatter.formatException(record.exc_info) if record.exc_info else '')
-                for secret in SECRETS:
-                    self.assertNotRegex(text, secret, f"a card number or expiry was logged by {record.name}")
-        self.addCleanup(check)
-        self.logged = capture.records
+        self.logged = capture_card_logs(self)
 
     def _invoice(self, amount=15000.0):
         return self.init_invoice('out_invoice', partner=self.portal_partner, amounts=[amount],
@@ -334,3 +338,24 @@ class TestCardTokens(ClickCardCommon):
         accountant = new_test_user(self.env, 'other_accountant', groups='account.group_account_invoice',
                                    company_id=other_company.id, company_ids=[fields.Command.set(other_company.ids)])
         self.assertFalse(self.env['payment.token'].with_user(accountant).search([('id', '=', token.id)]))
+
+
+@tagged('post_install', '-at_install', 'is_tour')
+class TestClickCardCheckout(ClickShopCommon):
+    """The shop's checkout, in a browser: a card saved with Click's SMS code, then paid with again."""
+
+    def setUp(self):
+        super().setUp()
+        self.click.allow_tokenization = True
+        self.logged = capture_card_logs(self)
+
+    def test_a_card_saved_at_checkout_pays_the_next_order(self):
+        self.start_tour('/shop?search=Click%20Test%20Tea', 'payment_click_card_checkout', login='admin')
+        txs = self.env['payment.transaction'].search([('provider_id', '=', self.click.id)], order='id')
+        self.assertEqual(txs.mapped('state'), ['done', 'done'])
+        self.assertEqual(txs.mapped('operation'), ['online_direct', 'online_token'])
+        token = txs[0].token_id
+        admin = self.env.ref('base.user_admin')
+        self.assertEqual((token.payment_details, token.partner_id), ('8600 12** **** 9012', admin.partner_id))
+        self.assertEqual(txs[1].token_id, token)
+        self.assertEqual(txs.sale_order_ids.mapped('state'), ['sale', 'sale'])
