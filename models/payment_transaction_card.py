@@ -76,7 +76,8 @@ class PaymentTransaction(models.Model):
         """Confirm the card with the code of Click's SMS, pay with it and, if asked, save it.
 
         A refused payment sets the transaction in error and deletes the card's token at Click: no
-        card is saved without a payment Click accepted.
+        card is saved without a payment Click accepted. A validation (a card added from the
+        customer's account) only saves the card.
 
         :raise UserError: for a wrong or expired code, which the customer may type again
         """
@@ -94,6 +95,10 @@ class PaymentTransaction(models.Model):
         except MerchantApiError as error:
             raise UserError(self._click_card_error(_("Click did not accept the code"), error)) from None
         self.sudo().click_card_token = False
+        if self.operation == 'validation':  # "Add a payment method" in the customer's account: nothing to pay
+            self._click_save_card(card_token, answer.get('card_number'))
+            self._set_done()
+            return
         try:
             with self.env.cr.savepoint():
                 self._click_charge_card(card_token)
@@ -102,21 +107,29 @@ class PaymentTransaction(models.Model):
             self._set_error(error.args[0])
             return
         if self.tokenize and self.state in ('pending', 'done'):
-            token = self.env['payment.token'].create({
-                'provider_id': self.provider_id.id,
-                'payment_method_id': self.payment_method_id.id,
-                'partner_id': self.partner_id.id,
-                'provider_ref': card_token,
-                'payment_details': cards.scrub_card_numbers(answer.get('card_number') or ''),
-            })
-            self.write({'token_id': token.id, 'tokenize': False})
-            _logger.info("Click card %s saved for %s (token #%s)", token.payment_details, self.reference, token.id)
+            self._click_save_card(card_token, answer.get('card_number'))
+
+    def _click_save_card(self, card_token, masked_number):
+        """Save the card Click verified as the customer's token, with the number as Click masked it."""
+        token = self.env['payment.token'].create({
+            'provider_id': self.provider_id.id,
+            'payment_method_id': self.payment_method_id.id,
+            'partner_id': self.partner_id.id,
+            'provider_ref': card_token,
+            'payment_details': cards.scrub_card_numbers(masked_number or ''),
+        })
+        self.write({'token_id': token.id, 'tokenize': False})
+        self._log_message_on_linked_documents(_(
+            "The card %(card)s was saved for %(partner)s's next Click payments.",
+            card=token.payment_details, partner=self.partner_id.display_name,
+        ))
+        _logger.info("Click card %s saved for %s (token #%s)", token.payment_details, self.reference, token.id)
 
     def _click_check_card_payment(self):
         """Refuse, saying why, a card step for anything but a draft card payment made at checkout."""
         self.ensure_one()
         if self.provider_code != 'click' or self.payment_method_code != const.CARD_PAYMENT_METHOD_CODE \
-                or self.operation != 'online_direct':
+                or self.operation not in ('online_direct', 'validation'):
             raise UserError(_("%s is not a Click card payment.", self.reference))
         if self.state != 'draft':
             raise UserError(_("%s is no longer waiting for payment; please start again.", self.reference))
@@ -160,7 +173,7 @@ class PaymentTransaction(models.Model):
             ):
                 raise UserError(tx._click_charge_refusal(error)) from None
             tx.click_prepare_date = fields.Datetime.now()
-            tx._set_pending(state_message=_(
+            tx._click_wait_for_status(_(
                 "Click did not say whether it took the payment (%s). Odoo asks Click again shortly.", error,
             ))
             return
@@ -168,7 +181,7 @@ class PaymentTransaction(models.Model):
         payment_status = answer.get('payment_status')
         tx.write({'click_prepare_date': fields.Datetime.now(), 'provider_reference': payment_id and str(payment_id)})
         if payment_id is None or payment_status is None or 0 <= payment_status < shop.PAYMENT_SUCCESSFUL:
-            tx._set_pending(state_message=_(
+            tx._click_wait_for_status(_(
                 "Click is processing the card payment %s; Odoo asks Click again shortly.", payment_id or '',
             ))
             return
@@ -181,7 +194,17 @@ class PaymentTransaction(models.Model):
             tx._click_settle(request_)
         except ShopRejection as rejection:  # Click took the money: the status sync tries again
             _logger.warning("Click card payment %s of %s not applied: %s", payment_id, tx.reference, rejection.reason)
-            tx._set_pending(state_message=_("Click took the card payment %s; Odoo records it shortly.", payment_id))
+            tx._click_wait_for_status(_("Click took the card payment %s; Odoo records it shortly.", payment_id))
+
+    def _click_wait_for_status(self, message):
+        """Leave the charge pending for the status sync, which settles it once Click has finished.
+
+        Register Payment cancels its payment when the charge is not done at once: the payment the
+        status sync books then is a new one.
+        """
+        self._set_pending(state_message=message)
+        if self.operation == 'offline':
+            self.payment_id = False
 
     def _click_check_chargeable(self):
         """Refuse, before Click is called, a card charge that Click must not make."""

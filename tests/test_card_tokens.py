@@ -254,23 +254,60 @@ class TestCardTokens(ClickCardCommon):
         self.assertEqual((tx.operation, tx.token_id), ('online_token', token))
         self._assert_paid(tx, second)
 
-    def test_register_payment_charges_a_saved_card(self):
-        token = self._save_card().token_id
-        second = self._invoice(7000.0)
-        accountant = new_test_user(self.env, 'click_accountant', groups='account.group_account_invoice')
+    def _register_payment(self, invoice, token):
+        """Register Payment on ``invoice`` as an accountant, who picks the Click journal."""
+        accountant = self.env['res.users'].search([('login', '=', 'click_accountant')]) or new_test_user(
+            self.env, 'click_accountant', groups='account.group_account_invoice',
+        )
         with Form(self.env['account.payment.register'].with_user(accountant).with_context(
-            active_model='account.move', active_ids=second.ids,
+            active_model='account.move', active_ids=invoice.ids,
         )) as form:
             form.journal_id = self.click.journal_id
             form.payment_method_line_id = self.click.journal_id.inbound_payment_method_line_ids.filtered(
                 lambda line: line.payment_provider_id == self.click)
             self.assertEqual(form.payment_token_id, token, "the customer's saved Click card is proposed")
-        wizard = form.record
-        payment = wizard._create_payments()
+        payment = form.record._create_payments()
+        self._wait_for_click()
+        return payment
+
+    def test_register_payment_charges_a_saved_card(self):
+        token = self._save_card().token_id
+        second = self._invoice(7000.0)
+        payment = self._register_payment(second, token)
         tx = payment.payment_transaction_id
-        self.assertEqual((tx.operation, tx.state), ('offline', 'done'))
+        self.assertEqual((tx.operation, tx.state, tx.token_id), ('offline', 'done', token))
         self.assertEqual(payment.state, 'paid')
         self.assertIn(second.payment_state, ('paid', 'in_payment'))
+        self.assertTrue(tx.provider_reference, "Click's payment number is on the transaction")
+
+    def test_register_payment_still_processing_is_booked_by_the_status_sync(self):
+        first = self._save_card(PROCESSING)
+        token = first.token_id
+        second = self._invoice(7000.0)
+        payment = self._register_payment(second, token)
+        tx = payment.payment_transaction_id
+        self.assertEqual((tx.state, payment.state), ('pending', 'canceled'))
+        self.assertEqual(second.payment_state, 'not_paid')
+        self.env['payment.click.emulator.payment'].search([]).payment_status = 2  # Click finishes both
+        (first + tx).click_prepare_date = fields.Datetime.now() - timedelta(minutes=self.click.click_sync_delay + 1)
+        self.env.flush_all()
+        self.env['payment.transaction']._cron_click_sync_status()
+        self._assert_paid(first)
+        self._assert_paid(tx, second)
+        self.assertNotEqual(tx.payment_id, payment, "a new payment, posted and reconciled")
+
+    def test_a_card_added_from_the_customers_account_is_saved_without_a_payment(self):
+        self.authenticate('portal_user', 'portal_user')
+        self.partner = self.portal_partner
+        values = self._prepare_transaction_values(self.card_method.id, None, 'direct')
+        reference = self._call('/payment/transaction', **dict(values, is_validation=True))['reference']
+        tx = self._tx(reference)
+        self.assertEqual((tx.operation, tx.amount), ('validation', 0.0))
+        self._request_token(reference)
+        self._verify(reference)
+        self.assertEqual(tx.state, 'done')
+        self.assertEqual(tx.token_id.payment_details, '8600 12** **** 9012')
+        self.assertFalse(self.env['payment.click.emulator.payment'].search([]), "nothing was charged")
 
     def test_a_refused_charge_records_nothing_and_says_why(self):
         token = self._save_card().token_id
