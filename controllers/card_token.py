@@ -17,7 +17,7 @@ class ClickCardTokenController(http.Controller):
     _verify_url = '/payment/click/card/verify'
 
     @http.route(_request_url, type='json', auth='public')
-    def click_card_request(self, reference, card_number, expire_date, **_kwargs):
+    def click_card_request(self, reference=None, card_number=None, expire_date=None, **_kwargs):
         """Ask Click for a token of the card; Click texts a code to the card's phone.
 
         :return: ``phone_number``, the masked phone Click texted, and in test mode ``test_code``
@@ -31,7 +31,7 @@ class ClickCardTokenController(http.Controller):
         return answer
 
     @http.route(_verify_url, type='json', auth='public')
-    def click_card_verify(self, reference, sms_code, **_kwargs):
+    def click_card_verify(self, reference=None, sms_code=None, **_kwargs):
         """Confirm the card with the code, pay with it and save it if asked; the status page tells how it went.
 
         :raise UserError: for a code Click refused, which the customer may type again

@@ -213,6 +213,8 @@ class TestCardTokens(ClickCardCommon):
         self.assertIn("Check the expiry date", self._request_token(reference, CARD, '1325'))
         self.assertIn("Check the expiry date", self._request_token(reference, CARD, '0120'))
         self.assertIn("digits only", self._verify(reference, '12a45'))
+        self.assertIn("Check the card number", self._call(ClickCardTokenController._request_url, reference=reference))
+        self.assertIn("digits only", self._call(ClickCardTokenController._verify_url, reference=reference))
         self.assertFalse(self._emulated_tokens())
 
     def test_an_expired_code_asks_for_a_new_one(self):
