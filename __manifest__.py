@@ -19,6 +19,7 @@
         'views/account_move_fiscal_templates.xml',
         'views/product_views.xml',
         'views/payment_click_templates.xml',
+        'views/payment_click_card_templates.xml',
         'views/payment_provider_views.xml',
         'views/payment_transaction_views.xml',
         'views/payment_transaction_fiscal_views.xml',
@@ -33,10 +34,12 @@
         'data/ir_cron_data.xml',
         'data/payment_method_data.xml',
         'data/payment_provider_data.xml',  # Depends on views/payment_click_templates.xml
+        'data/payment_method_card_data.xml',  # Adds the card method to the provider
     ],
     'assets': {
         'web.assets_frontend': [
             'payment_click/static/src/js/payment_form.js',
+            'payment_click/static/src/js/card_token_form.js',
         ],
         'web.assets_tests': [
             'payment_click/static/tests/tours/**/*',

@@ -25,7 +25,10 @@ EMULATOR_FAULTS = [
     ('drop_complete', "Payments are debited but Complete is never sent"),
 ]
 
-DEFAULT_PAYMENT_METHOD_CODES = {'click', 'click_app'}
+# Cards typed at checkout, paid through a Click card token and optionally saved (SPEC §7.5.7-10).
+CARD_PAYMENT_METHOD_CODE = 'click_card'
+
+DEFAULT_PAYMENT_METHOD_CODES = {'click', 'click_app', CARD_PAYMENT_METHOD_CODE}
 
 CARD_TYPES = [
     ('any', "Uzcard or Humo"),

@@ -1,4 +1,6 @@
+from . import card_token
 from . import emulator
+from . import emulator_cards
 from . import emulator_merchant
 from . import main
 from . import self_test

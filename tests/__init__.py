@@ -1,3 +1,5 @@
+from . import test_card_tokens
+from . import test_cards
 from . import test_click_api
 from . import test_click_invoices
 from . import test_concurrency

@@ -21,11 +21,14 @@ class TestPaymentProvider(ClickCommon):
         self.assertIn(self.click, providers)
 
     def test_enabling_activates_the_click_payment_methods(self):
-        """Click's page (``click``) and the invoice sent to the Click app (``click_app``)."""
+        """Click's page (``click``), the invoice sent to the Click app (``click_app``) and a card saved
+        as a Click card token (``click_card``)."""
         methods = self.click.payment_method_ids
-        self.assertEqual(set(methods.mapped('code')), {'click', 'click_app'})
+        self.assertEqual(set(methods.mapped('code')), {'click', 'click_app', 'click_card'})
         self.assertTrue(all(methods.mapped('active')))
-        self.assertEqual(self.click._get_default_payment_method_codes(), {'click', 'click_app'})
+        self.assertEqual(self.click._get_default_payment_method_codes(), {'click', 'click_app', 'click_card'})
+        self.assertTrue(self.click.support_tokenization)
+        self.assertEqual(methods.filtered('support_tokenization').mapped('code'), ['click_card'])
 
     def test_form_shows_the_cabinet_urls(self):
         base_url = self.click.get_base_url()

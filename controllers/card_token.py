@@ -1,0 +1,49 @@
+"""Checkout: a card typed in the payment form, confirmed with Click's SMS code, paid and saved."""
+from odoo import _, http
+from odoo.exceptions import UserError
+from odoo.http import request
+
+from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
+from odoo.addons.payment_click.click_api import emulator_cards
+
+
+class ClickCardTokenController(http.Controller):
+    """The two steps of a card typed at checkout: the card (Click texts a code), then the code.
+
+    Only the browser that has just created the payment may take them: the one whose status page
+    follows it. The card number and expiry go on to Click and are never stored, logged or echoed.
+    """
+    _request_url = '/payment/click/card/request'
+    _verify_url = '/payment/click/card/verify'
+
+    @http.route(_request_url, type='json', auth='public')
+    def click_card_request(self, reference=None, card_number=None, expire_date=None, **_kwargs):
+        """Ask Click for a token of the card; Click texts a code to the card's phone.
+
+        :return: ``phone_number``, the masked phone Click texted, and in test mode ``test_code``
+        :raise UserError: saying what to fix
+        """
+        tx_sudo = self._monitored_transaction(reference)
+        phone_number = tx_sudo._click_request_card_token(card_number, expire_date)
+        answer = {'phone_number': phone_number}
+        if tx_sudo.provider_id.state == 'test':
+            answer['test_code'] = str(emulator_cards.SMS_CODE)
+        return answer
+
+    @http.route(_verify_url, type='json', auth='public')
+    def click_card_verify(self, reference=None, sms_code=None, **_kwargs):
+        """Confirm the card with the code, pay with it and save it if asked; the status page tells how it went.
+
+        :raise UserError: for a code Click refused, which the customer may type again
+        """
+        self._monitored_transaction(reference)._click_verify_card(sms_code)
+        return {'status_url': '/payment/status'}
+
+    @staticmethod
+    def _monitored_transaction(reference):
+        tx_sudo = request.env['payment.transaction'].sudo().search(
+            [('reference', '=', reference), ('provider_code', '=', 'click')], limit=1,
+        )
+        if not tx_sudo or tx_sudo.id != request.session.get(PaymentPostProcessing.MONITORED_TX_ID_KEY):
+            raise UserError(_("This card payment can no longer go on; please start it again."))
+        return tx_sudo

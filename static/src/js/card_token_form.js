@@ -1,0 +1,197 @@
+/** @odoo-module **/
+
+import { _t } from '@web/core/l10n/translation';
+import { rpc, RPCError } from '@web/core/network/rpc';
+import paymentForm from '@payment/js/payment_form';
+
+paymentForm.include({
+
+    // #=== DOM MANIPULATION ===#
+
+    /**
+     * Pay with a card typed in the form ("Uzcard / Humo card") through the direct flow; a saved
+     * card keeps the token flow.
+     *
+     * @override method from @payment/js/payment_form
+     * @private
+     * @param {number} providerId - The id of the selected payment option's provider.
+     * @param {string} providerCode - The code of the selected payment option's provider.
+     * @param {number} paymentOptionId - The id of the selected payment option.
+     * @param {string} paymentMethodCode - The code of the selected payment method, if any.
+     * @param {string} flow - The online payment flow of the selected payment option.
+     * @return {void}
+     */
+    async _prepareInlineForm(providerId, providerCode, paymentOptionId, paymentMethodCode, flow) {
+        if (providerCode !== 'click' || paymentMethodCode !== 'click_card' || flow === 'token') {
+            this._super(...arguments);
+            return;
+        }
+        this._clickCardShowCodeStep(false);
+        this._setPaymentFlow('direct');
+    },
+
+    /**
+     * Show the step of the SMS code, or go back to the card's step.
+     *
+     * @private
+     * @param {boolean} show - Whether to show the code's step.
+     * @param {object} answer - What Click answered the card: `phone_number` and, in test mode, `test_code`.
+     * @return {void}
+     */
+    _clickCardShowCodeStep(show, answer = {}) {
+        const form = this._clickCardForm();
+        if (!form) {
+            return;
+        }
+        form.querySelectorAll('.o_click_card_details input').forEach(input => input.disabled = show);
+        form.querySelector('.o_click_card_sms').classList.toggle('d-none', !show);
+        form.querySelector('input[name="o_click_card_sms"]').value = '';
+        form.querySelector('.o_click_card_phone').textContent = answer.phone_number ?? '';
+        form.querySelector('.o_click_card_test_code').classList.toggle('d-none', !answer.test_code);
+        form.querySelector('.o_click_card_test_code_value').textContent = answer.test_code ?? '';
+    },
+
+    // #=== PAYMENT FLOW ===#
+
+    /**
+     * Ask for the card's number and expiry before creating the transaction.
+     *
+     * @override method from @payment/js/payment_form
+     * @private
+     * @param {string} providerCode - The code of the selected payment option's provider.
+     * @param {number} paymentOptionId - The id of the selected payment option.
+     * @param {string} paymentMethodCode - The code of the selected payment method, if any.
+     * @param {string} flow - The payment flow of the selected payment option.
+     * @return {void}
+     */
+    async _initiatePaymentFlow(providerCode, paymentOptionId, paymentMethodCode, flow) {
+        if (providerCode === 'click' && paymentMethodCode === 'click_card' && flow === 'direct') {
+            const { cardNumber, expireDate } = this._clickCardValues();
+            if (!cardNumber || !expireDate) {
+                this._displayErrorDialog(
+                    _t("Enter your card"),
+                    _t("Enter the number of your Uzcard or Humo card and its expiry date (MMYY)."),
+                );
+                this._enableButton(); // The button has been disabled before initiating the flow.
+                return;
+            }
+        }
+        await this._super(...arguments);
+    },
+
+    /**
+     * Send the card to Click through Odoo, then ask for the code Click texted.
+     *
+     * @override method from @payment/js/payment_form
+     * @private
+     * @param {string} providerCode - The code of the selected payment option's provider.
+     * @param {number} paymentOptionId - The id of the selected payment option.
+     * @param {string} paymentMethodCode - The code of the selected payment method, if any.
+     * @param {object} processingValues - The processing values of the transaction.
+     * @return {void}
+     */
+    async _processDirectFlow(providerCode, paymentOptionId, paymentMethodCode, processingValues) {
+        if (providerCode !== 'click' || paymentMethodCode !== 'click_card') {
+            this._super(...arguments);
+            return;
+        }
+        const { cardNumber, expireDate } = this._clickCardValues();
+        let answer;
+        try {
+            answer = await rpc('/payment/click/card/request', {
+                'reference': processingValues.reference,
+                'card_number': cardNumber,
+                'expire_date': expireDate,
+            });
+        } catch (error) {
+            this._clickCardFailed(error, _t("Click did not accept the card"));
+            this._enableButton(); // The button has been disabled before initiating the flow.
+            return;
+        }
+        this._clickCardShowCodeStep(true, answer);
+        const form = this._clickCardForm();
+        const codeInput = form.querySelector('input[name="o_click_card_sms"]');
+        const confirm = () => this._clickCardVerify(processingValues.reference, codeInput.value.trim());
+        form.querySelector('button[name="o_click_card_confirm"]').onclick = confirm;
+        codeInput.onkeydown = ev => {
+            if (ev.key === 'Enter') {
+                ev.preventDefault();
+                confirm();
+            }
+        };
+        form.querySelector('button[name="o_click_card_restart"]').onclick = () => {
+            this._clickCardShowCodeStep(false);
+            this._enableButton(false);
+        };
+        this.call('ui', 'unblock'); // The pay button stays disabled: the code confirms the payment.
+        codeInput.focus();
+    },
+
+    /**
+     * Confirm the card with the code; the status page then tells how the payment went.
+     *
+     * @private
+     * @param {string} reference - The reference of the transaction.
+     * @param {string} smsCode - The code the customer typed.
+     * @return {void}
+     */
+    async _clickCardVerify(reference, smsCode) {
+        if (!smsCode) {
+            this._displayErrorDialog(_t("Enter the code"), _t("Type the code Click sent by SMS."));
+            return;
+        }
+        this.call('ui', 'block');
+        try {
+            const result = await rpc('/payment/click/card/verify', {
+                'reference': reference, 'sms_code': smsCode,
+            });
+            window.location = result.status_url;
+        } catch (error) {
+            this.call('ui', 'unblock');
+            this._clickCardFailed(error, _t("Click did not accept the code"));
+        }
+    },
+
+    /**
+     * Show the error of a failed call, or rethrow one that is not a server's answer.
+     *
+     * @private
+     * @param {Error} error - The error of the call.
+     * @param {string} title - The title of the error dialog.
+     * @return {void}
+     */
+    _clickCardFailed(error, title) {
+        if (!(error instanceof RPCError)) {
+            throw error;
+        }
+        this._displayErrorDialog(title, error.data.message);
+    },
+
+    // #=== GETTERS ===#
+
+    /**
+     * The card form of the selected payment option, if it is Click's card method.
+     *
+     * @private
+     * @return {HTMLElement|undefined}
+     */
+    _clickCardForm() {
+        const radio = this.el.querySelector('input[name="o_payment_radio"]:checked');
+        return radio && this._getInlineForm(radio)?.querySelector('.o_click_card_form');
+    },
+
+    /**
+     * The card number and expiry typed in the form.
+     *
+     * @private
+     * @return {object}
+     */
+    _clickCardValues() {
+        const form = this._clickCardForm();
+        return {
+            cardNumber: form?.querySelector('input[name="o_click_card_number"]').value.trim() ?? '',
+            expireDate: form?.querySelector('input[name="o_click_card_expiry"]').value.trim() ?? '',
+        };
+    },
+
+});

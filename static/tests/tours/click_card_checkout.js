@@ -1,0 +1,114 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+/** Put the tea in the cart and go to the payment step. */
+function checkOutTea() {
+    return [
+        {
+            content: "Open the product",
+            trigger: '.oe_product_cart a:contains("Click Test Tea")',
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Add it to the cart",
+            trigger: "#add_to_cart",
+            run: "click",
+        },
+        {
+            content: "Go to the cart",
+            trigger: "a sup.my_cart_quantity:contains(/^1$/)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Check out: a service needs no delivery, so this leads to the payment",
+            trigger: 'a[href^="/shop/checkout"]',
+            run: "click",
+            expectUnloadPage: true,
+        },
+    ];
+}
+
+function paid() {
+    return {
+        content: "The order is paid",
+        trigger: 'h3:contains("Thank you for your order.")',
+    };
+}
+
+registry.category("web_tour.tours").add("payment_click_card_checkout", {
+    url: "/shop?search=Click%20Test%20Tea",
+    steps: () => [
+        ...checkOutTea(),
+        {
+            content: "Choose to pay with an Uzcard or Humo card",
+            trigger: 'input[name="o_payment_radio"][data-payment-method-code="click_card"]',
+            run: "click",
+        },
+        {
+            content: "Type the card number",
+            trigger: 'input[name="o_click_card_number"]',
+            run: "edit 8600 1234 5678 9012",
+        },
+        {
+            content: "Type the expiry date",
+            trigger: 'input[name="o_click_card_expiry"]',
+            run: "edit 1139",
+        },
+        {
+            content: "Save the card for next time",
+            trigger: 'input[name="o_payment_tokenize_checkbox"]:visible',
+            run: "check",
+        },
+        {
+            content: "Pay",
+            trigger: 'button[name="o_payment_submit_button"]:enabled',
+            run: "click",
+        },
+        {
+            content: "Click texted a code; test mode shows it",
+            trigger: '.o_click_card_test_code:contains("test code 12345")',
+        },
+        {
+            content: "The phone the code went to is shown",
+            trigger: '.o_click_card_phone:contains("99890***4567")',
+        },
+        {
+            content: "Type the code",
+            trigger: 'input[name="o_click_card_sms"]',
+            run: "edit 12345",
+        },
+        {
+            content: "Confirm",
+            trigger: 'button[name="o_click_card_confirm"]',
+            run: "click",
+            expectUnloadPage: true,
+        },
+        paid(),
+        {
+            content: "Shop again",
+            trigger: "body",
+            run: "goToUrl /shop?search=Click%20Test%20Tea",
+            expectUnloadPage: true,
+        },
+        ...checkOutTea(),
+        {
+            content: "Choose the saved card",
+            trigger: 'input[name="o_payment_radio"][data-payment-option-type="token"]',
+            run: "click",
+        },
+        {
+            content: "The saved card shows as Click masks it",
+            trigger: 'p:contains("8600 12** **** 9012")',
+        },
+        {
+            content: "Pay with it",
+            trigger: 'button[name="o_payment_submit_button"]:enabled',
+            run: "click",
+            expectUnloadPage: true,
+        },
+        paid(),
+    ],
+});
