@@ -73,3 +73,7 @@ SELF_TEST_CHECKS = [
 FISCAL_RETRY_DELAY = timedelta(minutes=5)
 FISCAL_MAX_RETRY_DELAY = timedelta(hours=6)
 FISCAL_MAX_ATTEMPTS = 15
+
+# CLICK Pass (SPEC §8): seconds to wait before each question to Click about a payment still
+# processing, well within Click's 30 s; then the status sync takes over.
+CLICK_PASS_POLL_DELAYS = (0, 1, 2)
