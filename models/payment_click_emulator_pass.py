@@ -1,5 +1,6 @@
 """Click's side of CLICK Pass in test mode: the payer's QR codes, and the payments they make."""
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.payment_click.click_api import emulator, emulator_pass
 from odoo.addons.payment_click.click_api.emulator import MerchantCode, MerchantRefusal
@@ -63,8 +64,9 @@ class PaymentClickEmulatorPass(models.Model):
         :raise MerchantRefusal: for a malformed body, an unusable code or a payer who cannot pay
         """
         request_ = emulator_pass.parse_pass_payment(body)
-        self.env.cr.execute("SELECT id FROM payment_click_emulator_pass WHERE otp_data = %s FOR UPDATE",
-                            [request_.otp_data])  # one payment per code, even when two desks scan it
+        self.env.cr.execute(SQL(  # one payment per code, even when two desks scan it at once
+            "SELECT id FROM payment_click_emulator_pass WHERE otp_data = %s FOR UPDATE", request_.otp_data,
+        ))
         code = self.browse([row[0] for row in self.env.cr.fetchall()])
         now = fields.Datetime.now()
         emulator_pass.check_code_usable(bool(code), code.payment_id, code.create_date, now)

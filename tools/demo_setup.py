@@ -61,7 +61,8 @@ env['base.language.install'].create({
 
 env['ir.config_parameter'].set_param('web.base.url', os.environ['DEMO_BASE_URL'])
 env['ir.config_parameter'].set_param('web.base.url.freeze', True)
-env.ref('payment_click.payment_provider_click').write({
+click = env.ref('payment_click.payment_provider_click')
+click.write({
     'click_merchant_id': '10001',
     'click_service_id': '20002',
     'click_merchant_user_id': '30003',
@@ -76,5 +77,19 @@ env['product.template'].with_context(active_test=False).search([('sale_ok', '=',
     'click_spic': '10399001001000000',
     'click_package_code': '1501459',
 })
+# CLICK Pass at the counter: a cash desk, and a posted invoice to charge with the code that the
+# emulated Click app shows.
+click.click_pass_cashbox_code = 'KASSA-1'
+counter_invoice = env['account.move'].create({
+    'move_type': 'out_invoice',
+    'partner_id': env.ref('base.res_partner_12').id,  # Azure Interior
+    'invoice_line_ids': [(0, 0, {
+        'product_id': env.ref('product.product_product_4').id,  # Customizable Desk
+        'quantity': 1, 'price_unit': 1_500_000, 'tax_ids': [(5, 0, 0)],
+    })],
+})
+counter_invoice.action_post()
 env.cr.commit()
 print("Click is in test mode; the company is in Tashkent and sells in so'm.")
+print(f"CLICK Pass: open {counter_invoice.name} (Invoicing > Customers > Invoices), press Charge with "
+      f"CLICK Pass and type the code of {os.environ['DEMO_BASE_URL']}/payment/click/emulator/app")
