@@ -46,6 +46,8 @@ class PaymentTransaction(models.Model):
         except (MerchantBusinessError, MerchantHttpError, MerchantTransportError) as error:
             if self._click_pass_outcome_unknown(error):
                 self._click_pass_leave_pending(_("Click's answer was lost: %s", error))
+            elif isinstance(error, MerchantBusinessError) and error.error_note:
+                self._click_pass_fail(_("%(note)s (error %(code)s)", note=error.error_note, code=error.error_code))
             else:
                 self._click_pass_fail(str(error))
             return
