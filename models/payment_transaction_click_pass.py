@@ -43,7 +43,7 @@ class PaymentTransaction(models.Model):
         try:
             answer = client.click_pass_payment(otp_data, to_decimal(self.amount), self.click_pass_cashbox_code,
                                                self.reference)
-        except (MerchantBusinessError, MerchantHttpError, MerchantTransportError) as error:
+        except MerchantApiError as error:
             if self._click_pass_outcome_unknown(error):
                 self._click_pass_leave_pending(_("Click's answer was lost: %s", error))
             elif isinstance(error, MerchantBusinessError) and error.error_note:
