@@ -27,9 +27,11 @@
         'views/payment_click_self_test_views.xml',
         'views/payment_click_settlement_views.xml',
         'views/payment_provider_settlement_views.xml',
+        'views/click_pass_views.xml',
 
         'wizard/payment_click_fiscal_receipt_wizard_views.xml',
         'wizard/payment_click_invoice_wizard_views.xml',
+        'wizard/payment_click_pass_wizard_views.xml',
 
         'data/ir_cron_data.xml',
         'data/payment_method_data.xml',

@@ -81,3 +81,7 @@ FISCAL_MAX_ATTEMPTS = 15
 SETTLEMENT_DEFAULT_RATE = 2.0  # % Click keeps; community sources say 2-2.5 %
 SETTLEMENT_DEFAULT_TOLERANCE = 0.5  # percentage points
 SETTLEMENT_STATEMENT_PATTERN = r'(?i)click|клик'
+
+# CLICK Pass (SPEC §8): seconds to wait before each question to Click about a payment still
+# processing, well within Click's 30 s; then the status sync takes over.
+CLICK_PASS_POLL_DELAYS = (0, 1, 2)

@@ -41,9 +41,12 @@ HTTP_MEANINGS = {
     503: "Click's service is unavailable; try again later",
     504: "Click's service did not answer in time; try again later",
 }
-INTEGER_FIELDS = ('error_code', 'invoice_id', 'invoice_status', 'payment_id', 'payment_status', 'temporary')
+INTEGER_FIELDS = (
+    'error_code', 'invoice_id', 'invoice_status', 'payment_id', 'payment_status', 'temporary', 'confirm_mode',
+)
 _INTEGER = re.compile(r'-?\d{1,19}')
-HIDDEN_FIELDS = frozenset({'secret_key', 'card_token', 'expire_date', 'sms_code'})
+# otp_data is the payer's one-time CLICK Pass code: whoever reads it in time can pay with it.
+HIDDEN_FIELDS = frozenset({'secret_key', 'card_token', 'expire_date', 'sms_code', 'otp_data'})
 MASK = '***'
 
 
@@ -360,6 +363,31 @@ class MerchantClient:
         """SPEC §7.5.10."""
         return self._call('DELETE', f'card_token/{self.service_id}/{quote(card_token, safe="")}',
                           log_path=f'card_token/{self.service_id}/{MASK}')
+
+    # === CLICK Pass (SPEC §8): QR payments at the counter === #
+
+    def click_pass_payment(self, otp_data, amount, cashbox_code=None, transaction_id=None):
+        """SPEC §8.2: charge the payer whose Click app shows the QR code holding ``otp_data``.
+
+        :param str cashbox_code: the cash desk, sent when given
+        :param str transaction_id: the merchant's reference of the payment, sent when given
+        :return: Click's answer, with ``payment_id``, ``payment_status``, ``confirm_mode`` and the
+            masked card (``card_type``, ``processing_type``, ``card_number``)
+        """
+        body = {'service_id': self.service_id, 'otp_data': otp_data, 'amount': _amount(amount)}
+        if cashbox_code:
+            body['cashbox_code'] = cashbox_code
+        if transaction_id:
+            body['transaction_id'] = transaction_id
+        return self._call('POST', 'click_pass/payment', body)
+
+    def confirm_click_pass_payment(self, payment_id):
+        """SPEC §8.3: confirm a payment made in confirmation mode; Click cancels it after 30 seconds otherwise."""
+        return self._call('POST', 'click_pass/confirm', {'service_id': self.service_id, 'payment_id': int(payment_id)})
+
+    def set_click_pass_confirmation(self, enabled):
+        """SPEC §8.3: turn the service's confirmation mode on or off."""
+        return self._call('PUT' if enabled else 'DELETE', f'click_pass/confirmation/{self.service_id}')
 
     # === Fiscal receipts (SPEC §9): money in whole tiyin === #
 

@@ -55,10 +55,12 @@ class ClickEmulatorController(http.Controller):
         return request.redirect(params.get('return_url') or '/payment/status', local=True)
 
     @http.route(_app_url, type='http', auth='public', methods=['GET', 'POST'], csrf=False, save_session=False)
-    def click_emulator_app(self, phone='', invoice_id='', outcome='', **_params):
+    def click_emulator_app(self, phone='', invoice_id='', outcome='', pass_outcome='', processing_type='', **_params):
         """Show the invoices waiting for a Click user's phone (GET), or pay or decline one (POST).
 
-        Merchants send these invoices through the Merchant API's ``invoice/create``.
+        Merchants send these invoices through the Merchant API's ``invoice/create``. The page also
+        shows the payer's CLICK Pass QR code; a POST with ``pass_outcome`` makes a new one that
+        pays, waits for the merchant's confirmation, stays processing or fails.
         """
         if not request.env['payment.provider'].sudo().search_count(
             [('code', '=', 'click'), ('state', '=', 'test')], limit=1,
@@ -66,8 +68,13 @@ class ClickEmulatorController(http.Controller):
             return self._render_refusal(404, _(
                 "No Click provider is in test mode. The Click emulator only serves providers in test mode."
             ))
-        message = self._settle_invoice(invoice_id, outcome) if request.httprequest.method == 'POST' else None
         phone_number = emulator.read_phone(phone)
+        codes = request.env['payment.click.emulator.pass'].sudo()
+        if request.httprequest.method == 'POST' and pass_outcome:
+            message, pass_code = codes._renew(phone_number, pass_outcome, processing_type)
+        else:
+            message = self._settle_invoice(invoice_id, outcome) if request.httprequest.method == 'POST' else None
+            pass_code = codes._current(phone_number)
         if phone and not phone_number:
             message = _("Type a Click user's phone number: 12 digits starting with 998.")
         invoices = request.env['payment.click.emulator.invoice'].sudo()
@@ -76,6 +83,7 @@ class ClickEmulatorController(http.Controller):
             'phone': phone_number or phone,
             'message': message,
             'invoices': waiting,
+            'pass_code': pass_code,
             'amounts': {invoice.id: self._format_amount(
                 invoice.amount, invoice.provider_id, self._transaction(invoice.provider_id, invoice.merchant_trans_id),
             ) for invoice in waiting},

@@ -121,6 +121,28 @@ class ClickMerchantEmulatorController(http.Controller):
         payment = self._payment(service_id, payment_id)
         return emulator.fiscal_data_answer(payment.payment_id, payment.fiscal_qr_url)
 
+    # === CLICK Pass (SPEC §8): the logic is in click_api/emulator_pass.py and its model === #
+
+    @http.route(_base_url + 'click_pass/payment', methods=['POST'], **_ROUTE)
+    @_json_answer
+    def click_emulator_pass_payment(self):
+        body = self._json_body()
+        return request.env['payment.click.emulator.pass'].sudo()._pay(self._provider(body.get('service_id')), body)
+
+    @http.route(_base_url + 'click_pass/confirm', methods=['POST'], **_ROUTE)
+    @_json_answer
+    def click_emulator_pass_confirm(self):
+        body = self._json_body()
+        self._payment(body.get('service_id'), body.get('payment_id'))._pass_confirm()
+        return emulator.success(error_note="Платеж подтвержден")
+
+    @http.route(_base_url + 'click_pass/confirmation/<service_id>', methods=['PUT', 'DELETE'], **_ROUTE)
+    @_json_answer
+    def click_emulator_pass_confirmation(self, service_id):
+        enable = request.httprequest.method == 'PUT'
+        request.env['payment.click.emulator.service'].sudo()._of(self._provider(service_id)).pass_confirm = enable
+        return emulator.success(error_note="Режим подтверждения включен" if enable else "Режим подтверждения выключен")
+
     @http.route(_base_url + '<path:path>', **_ROUTE)
     @_json_answer
     def click_emulator_unknown_method(self, path, **_params):

@@ -259,17 +259,18 @@ class PaymentTransaction(models.Model):
 
         Invoices: their residual, less other done or authorized transactions whose payment is not
         booked yet. Orders: their total, less what other done or authorized transactions and
-        their invoices' payments cover. With both, the smaller.
+        their invoices' payments cover. With both, the smaller. An unsaved transaction (``new``)
+        tells what is left before a payment is made.
         """
         self.ensure_one()
-        paid_states = [('id', '!=', self.id), ('state', 'in', ('authorized', 'done'))]
+        paid_states = [('id', 'not in', self.ids), ('state', 'in', ('authorized', 'done'))]
         lefts = []
-        invoices = self.invoice_ids.filtered(lambda inv: inv.state == 'posted')
+        invoices = self.invoice_ids._origin.filtered(lambda inv: inv.state == 'posted')
         if invoices:
             unbooked = self.search(paid_states + [('invoice_ids', 'in', invoices.ids), ('payment_id', '=', False)])
             lefts.append(sum(self._click_in_own_currency(inv.amount_residual, inv) for inv in invoices)
                          - sum(self._click_in_own_currency(tx.amount, tx) for tx in unbooked))
-        orders = self['sale_order_ids'].filtered(lambda so: so.state != 'cancel') \
+        orders = self['sale_order_ids']._origin.filtered(lambda so: so.state != 'cancel') \
             if 'sale_order_ids' in self._fields else []
         if orders:
             total = sum(self._click_in_own_currency(order.amount_total, order) for order in orders)
@@ -468,20 +469,28 @@ class PaymentTransaction(models.Model):
         if payment_id is None or payment_status is None or 0 <= payment_status < shop.PAYMENT_SUCCESSFUL:
             return _("Click has not finished the payment %(reference)s yet (status %(status)s).",
                      reference=self.reference, status=payment_status)
+        try:
+            decision = self._click_settle_status(payment_id, payment_status, status.get('error_note') or '')
+        except ShopRejection as rejection:
+            return _("Click reports the payment %(reference)s as %(status)s, which Odoo did not apply: "
+                     "%(reason)s", reference=self.reference, status=payment_status, reason=rejection.reason)
+        return _("Click reports the payment %(reference)s as %(status)s: %(answer)s.", reference=self.reference,
+                 status=payment_status, answer=shop.ERROR_NOTES[decision.code])
+
+    def _click_settle_status(self, payment_id, payment_status, note):
+        """Settle this transaction with a finished payment's Merchant API status, as a Complete would.
+
+        :param int payment_status: successful (2) or failed (below 0)
+        :return: the decision applied
+        :raise ShopRejection: when the status is refused before any decision
+        """
         tx = self._click_lock_transaction(self.reference, self.provider_id)
         if not tx.click_trans_id:  # Click debits only after a Prepare; its answer may have been lost
             tx.click_trans_id = str(payment_id)
-        request_ = shop.status_request(
+        return tx._click_settle(shop.status_request(
             int(tx.provider_id.click_service_id), tx.reference, tx.id, to_decimal(tx.amount), payment_id,
-            int(tx.click_trans_id), payment_status, status.get('error_note') or '',
-        )
-        try:
-            decision = tx._click_settle(request_)
-        except ShopRejection as rejection:
-            return _("Click reports the payment %(reference)s as %(status)s, which Odoo did not apply: "
-                     "%(reason)s", reference=tx.reference, status=payment_status, reason=rejection.reason)
-        return _("Click reports the payment %(reference)s as %(status)s: %(answer)s.", reference=tx.reference,
-                 status=payment_status, answer=shop.ERROR_NOTES[decision.code])
+            int(tx.click_trans_id), payment_status, note,
+        ))
 
     # === BUSINESS METHODS - MERCHANT API: REFUNDS === #
 

@@ -2,6 +2,8 @@ from . import test_card_tokens
 from . import test_cards
 from . import test_click_api
 from . import test_click_invoices
+from . import test_click_pass
+from . import test_click_pass_api
 from . import test_concurrency
 from . import test_emulator_fiscal
 from . import test_emulator_merchant_api

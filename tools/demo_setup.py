@@ -70,7 +70,8 @@ env['base.language.install'].create({
 
 env['ir.config_parameter'].set_param('web.base.url', os.environ['DEMO_BASE_URL'])
 env['ir.config_parameter'].set_param('web.base.url.freeze', True)
-env.ref('payment_click.payment_provider_click').write({
+click = env.ref('payment_click.payment_provider_click')
+click.write({
     'click_merchant_id': '10001',
     'click_service_id': '20002',
     'click_merchant_user_id': '30003',
@@ -99,9 +100,9 @@ env['product.template'].with_context(active_test=False).search([('sale_ok', '=',
 
 # A day of Click payments and Click's payout of them, to try a settlement: yesterday's invoices paid
 # through Click's signed Prepare and Complete, and this morning's bank credit from Click, net of 2 %.
-provider = env.ref('payment_click.payment_provider_click')
+provider = click
 provider._click_setup_settlement()
-click = ShopClient(None, None, provider.click_service_id, provider.click_secret_key)
+shop = ShopClient(None, None, provider.click_service_id, provider.click_secret_key)
 Transaction = env['payment.transaction']
 today = fields.Date.context_today(provider)
 yesterday = today - timedelta(days=1)
@@ -120,9 +121,9 @@ for partner_ref, quantity in [('base.res_partner_2', 1), ('base.res_partner_3', 
         'amount': invoice.amount_total, 'currency_id': uzs.id, 'partner_id': invoice.partner_id.id,
         'invoice_ids': [Command.set(invoice.ids)],
     })
-    prepared = click.build_form(PREPARE, tx.reference, tx.amount)
+    prepared = shop.build_form(PREPARE, tx.reference, tx.amount)
     Transaction._click_handle_shop_request(list(prepared.items()))
-    Transaction._click_handle_shop_request(list(click.build_form(
+    Transaction._click_handle_shop_request(list(shop.build_form(
         COMPLETE, tx.reference, tx.amount, merchant_prepare_id=tx.id,
         click_trans_id=prepared['click_trans_id'], click_paydoc_id=prepared['click_paydoc_id'],
     ).items()))
@@ -138,6 +139,20 @@ payout = env['account.bank.statement.line'].create({
 draft = env['payment.click.settlement'].create({'provider_ids': provider.ids, 'statement_line_id': payout.id})
 draft.action_propose()
 
+# CLICK Pass at the counter: a cash desk, and a posted invoice to charge with the code that the
+# emulated Click app shows.
+provider.click_pass_cashbox_code = 'KASSA-1'
+counter_invoice = env['account.move'].create({
+    'move_type': 'out_invoice',
+    'partner_id': env.ref('base.res_partner_12').id,  # Azure Interior
+    'invoice_line_ids': [(0, 0, {
+        'product_id': env.ref('product.product_product_4').id,  # Customizable Desk
+        'quantity': 1, 'price_unit': 1_500_000,
+    })],
+})
+counter_invoice.action_post()
 env.cr.commit()
 print("Click is in test mode; the company is in Tashkent and sells in so'm.")
 print(f"Invoicing > Click > Click Settlements: {draft.name} waits for validation.")
+print(f"CLICK Pass: open {counter_invoice.name} (Invoicing > Customers > Invoices), press Charge with "
+      f"CLICK Pass and type the code of {os.environ['DEMO_BASE_URL']}/payment/click/emulator/app")

@@ -1,0 +1,266 @@
+import logging
+
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import format_amount
+
+from odoo.addons.payment_click import const
+from odoo.addons.payment_click.click_api.amounts import to_decimal
+
+_logger = logging.getLogger(__name__)
+# The documents a CLICK Pass payment can pay, and the transaction field that links them.
+DOCUMENT_FIELDS = {'account.move': 'invoice_ids', 'sale.order': 'sale_order_ids'}
+MAX_OTP_LENGTH = 64
+# sale is not a dependency: its entry points are made when it is installed (see _register_hook).
+SALE_ACTION_XMLID = 'payment_click.action_sale_order_click_pass'
+SALE_VIEW_XMLID = 'payment_click.view_order_form_click_pass'
+SALE_BUTTON = """<data>
+    <button name="action_quotation_send" id="send_by_email" position="before">
+        <button name="%d" type="action" string="Charge with CLICK Pass" groups="sales_team.group_sale_salesman"
+                invisible="state != 'sale'"/>
+    </button>
+</data>"""
+
+
+class PaymentClickPassWizard(models.TransientModel):
+    """Charge a customer at the counter: the cashier scans the QR code of the payer's Click app."""
+    _name = 'payment.click.pass.wizard'
+    _description = "Charge with CLICK Pass"
+
+    res_model = fields.Char(string="Document Model", required=True, readonly=True)
+    res_id = fields.Many2oneReference(string="Document", model_field='res_model', required=True, readonly=True)
+    document_name = fields.Char(string="Document Name", compute='_compute_document_values')
+    partner_id = fields.Many2one(string="Customer", comodel_name='res.partner', compute='_compute_document_values')
+    company_id = fields.Many2one(comodel_name='res.company', compute='_compute_document_values')
+    currency_id = fields.Many2one(comodel_name='res.currency', compute='_compute_document_values')
+    amount_left = fields.Monetary(
+        string="Left to Pay", compute='_compute_document_values',
+        help="What is left to pay on the document, less the payments still being processed.",
+    )
+    provider_id = fields.Many2one(
+        string="Click Provider", comodel_name='payment.provider', compute='_compute_provider_id', store=True,
+        readonly=False, domain="[('code', '=', 'click'), ('state', 'in', ('enabled', 'test')), "
+                               "('company_id', '=', company_id)]",
+    )
+    amount = fields.Monetary(
+        string="Amount", compute='_compute_amount', store=True, readonly=False,
+        help="What is left to pay; lower it for a partial payment.",
+    )
+    cashbox_code = fields.Char(
+        string="Cash Desk", compute='_compute_cashbox_code', store=True, readonly=False,
+        help="The cash desk (cashbox_code) the payment is made at, as registered with Click.",
+    )
+    otp_data = fields.Char(
+        string="CLICK Pass Code", help="Scan the QR code in the payer's Click app, or type the digits under it.",
+    )
+    error = fields.Text(string="Last Attempt", readonly=True)
+
+    @api.depends('res_model', 'res_id')
+    def _compute_document_values(self):
+        for wizard in self:
+            document = wizard._document()
+            wizard.document_name = document.display_name
+            wizard.partner_id = document.partner_id
+            wizard.company_id = document.company_id
+            wizard.currency_id = document.currency_id
+            wizard.amount_left = float(wizard._amount_left()) if document else 0.0
+
+    @api.depends('company_id')
+    def _compute_provider_id(self):
+        for wizard in self:
+            wizard.provider_id = self.env['payment.provider'].sudo().search([
+                ('code', '=', 'click'), ('state', 'in', ('enabled', 'test')),
+                ('company_id', '=', wizard.company_id.id),
+            ], order='state, sequence, id', limit=1)  # 'enabled' sorts before 'test'
+
+    @api.depends('amount_left')
+    def _compute_amount(self):
+        for wizard in self:
+            wizard.amount = wizard.amount_left
+
+    @api.depends('provider_id')
+    def _compute_cashbox_code(self):
+        for wizard in self:
+            wizard.cashbox_code = wizard.provider_id.sudo().click_pass_cashbox_code
+
+    def _register_hook(self):
+        """Give confirmed sale orders "Charge with CLICK Pass" whenever sale is installed.
+
+        Core would ship these in a bridge module that installs itself along with sale; this
+        repository is one module, so they are made here, at each registry load once sale is
+        there. They belong to this module (so uninstalling it removes them, and its updates keep
+        them), and go away with sale's form and model when sale is uninstalled.
+        """
+        super()._register_hook()
+        if 'sale.order' in self.env and not (
+            self.env.ref(SALE_ACTION_XMLID, raise_if_not_found=False)
+            and self.env.ref(SALE_VIEW_XMLID, raise_if_not_found=False)
+        ):
+            self._bind_sale_orders()
+
+    def _bind_sale_orders(self):
+        sale_order = self.env['ir.model']._get('sale.order')
+        action = self.env['ir.actions.server']._load_records([{
+            'xml_id': SALE_ACTION_XMLID, 'noupdate': True, 'values': {
+                'name': "Charge with CLICK Pass",
+                'model_id': sale_order.id,
+                'binding_model_id': sale_order.id,
+                'binding_view_types': 'form',
+                'groups_id': [Command.set(self.env.ref('sales_team.group_sale_salesman').ids)],
+                'state': 'code',
+                'code': "action = env['payment.click.pass.wizard']._action_open(records)",
+            },
+        }], update=True)
+        self.env['ir.ui.view']._load_records([{
+            'xml_id': SALE_VIEW_XMLID, 'noupdate': True, 'values': {
+                'name': 'sale.order.form.inherit.payment_click.pass',
+                'model': 'sale.order',
+                'inherit_id': self.env.ref('sale.view_order_form').id,
+                'arch_db': SALE_BUTTON % action.id,
+            },
+        }], update=True)
+        _logger.info("CLICK Pass: sale orders got their Charge with CLICK Pass button")
+
+    @api.model
+    def _action_open(self, documents):
+        """The window of the server actions and buttons "Charge with CLICK Pass" for one document."""
+        if len(documents) != 1:
+            raise UserError(_("Charge one document at a time with CLICK Pass."))
+        self._check_rights(documents)
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _("Charge with CLICK Pass"),
+            'res_model': self._name,
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {'default_res_model': documents._name, 'default_res_id': documents.id},
+        }
+
+    @api.model
+    def _check_rights(self, documents):
+        """Charging needs the Invoicing user right or the Sales user right, and access to the document."""
+        user = self.env.user
+        salesman = self.env.ref('sales_team.group_sale_salesman', raise_if_not_found=False)
+        if not (user.has_group('account.group_account_invoice')
+                or (salesman and user.has_group('sales_team.group_sale_salesman'))):
+            raise AccessError(_("Charging with CLICK Pass needs the Invoicing or the Sales user right."))
+        if documents._name not in DOCUMENT_FIELDS:
+            raise UserError(_("CLICK Pass charges customer invoices and sale orders only."))
+        documents.check_access('read')
+
+    def _document(self):
+        self.ensure_one()
+        if self.res_model not in DOCUMENT_FIELDS or self.res_model not in self.env:
+            return self.env['account.move']
+        return self.env[self.res_model].browse(self.res_id).exists()
+
+    def _document_values(self):
+        """The values of a transaction paying the document."""
+        document = self._document()
+        return {
+            'currency_id': document.currency_id.id,
+            'partner_id': document.partner_id.id,
+            'company_id': document.company_id.id,
+            DOCUMENT_FIELDS[document._name]: [Command.set(document.ids)],
+        }
+
+    def _transaction_values(self):
+        return {
+            **self._document_values(),
+            'provider_id': self.provider_id.id,
+            'payment_method_id': self.env.ref('payment_click.payment_method_click').id,
+            'amount': self.amount,
+            'operation': 'online_direct',
+            'click_is_pass': True,
+            'click_pass_cashbox_code': (self.cashbox_code or '').strip() or False,
+            'click_prepare_date': fields.Datetime.now(),  # the status sync's clock starts at the charge
+        }
+
+    def _amount_left(self):
+        """What is left to pay on the document, less the CLICK Pass payments still under way, in so'm."""
+        tx = self.env['payment.transaction'].sudo().new(self._document_values())
+        left = tx._click_amount_left() or to_decimal(0)
+        under_way, _txs = tx._click_pass_under_way(self._document())
+        return max(left - under_way, to_decimal(0))
+
+    @api.model
+    def _document_problem(self, document):
+        """Why ``document`` cannot be charged with CLICK Pass at all, or None."""
+        if not document:
+            return _("The document to charge no longer exists.")
+        if document._name == 'account.move' and (document.move_type != 'out_invoice' or document.state != 'posted'):
+            return _("Only a posted customer invoice can be charged with CLICK Pass.")
+        if document._name == 'sale.order' and document.state != 'sale':
+            return _("Only a confirmed sale order can be charged with CLICK Pass.")
+        if document.currency_id.name not in const.SUPPORTED_CURRENCIES:
+            return _("%(document)s is in %(currency)s; Click takes so'm (UZS) only.",
+                     document=document.display_name, currency=document.currency_id.name)
+        return None
+
+    def _charge_problem(self):
+        """Why the document cannot be charged as the wizard stands, or None."""
+        document = self._document()
+        if problem := self._document_problem(document):
+            return problem
+        provider = self.provider_id.sudo()
+        if provider.code != 'click' or provider.state not in ('enabled', 'test'):
+            return _("No Click provider is enabled or in test mode for %s: set one up under Payment Providers.",
+                     document.company_id.name)
+        amount, left = to_decimal(self.amount), self._amount_left()
+        if amount <= 0:
+            return _("Enter an amount to charge above zero.")
+        if amount > left:
+            _under_way, txs = self.env['payment.transaction'].sudo()._click_pass_under_way(document)
+            return _("Only %(left)s is left to pay on %(document)s%(under_way)s; lower the amount.",
+                     left=self._format(left), document=document.display_name,
+                     under_way=_(", while Click is still processing %s", ', '.join(txs.mapped('reference')))
+                     if txs else '')
+        otp_data = (self.otp_data or '').strip()
+        if not otp_data or len(otp_data) > MAX_OTP_LENGTH or not otp_data.isprintable():
+            return _("Scan the QR code in the payer's Click app into the CLICK Pass Code field.")
+        return None
+
+    def _format(self, amount):
+        return format_amount(self.env, float(amount), self.currency_id)
+
+    def action_charge(self):
+        """Charge the payer through Click; on a refusal, show why and wait for a new code."""
+        self.ensure_one()
+        document = self._document()
+        self._check_rights(document)
+        if problem := self._charge_problem():
+            raise UserError(problem)
+        tx = self.env['payment.transaction'].sudo().create(self._transaction_values())
+        if not modules.module.current_test:
+            # Click may charge the payer from here on: whatever happens to this request, the payment
+            # must stay on record for the status sync to settle.
+            self.env.cr.commit()
+        tx._click_pass_pay(self.otp_data.strip())
+        if tx.state == 'error':
+            self.write({'error': tx.state_message, 'otp_data': False})
+            return dict(self._action_open(document), res_id=self.id)
+        if tx.state == 'done':
+            self._book(tx)
+            message, kind = _("%(document)s: %(amount)s paid with CLICK Pass (%(processing)s card %(card)s).",
+                              document=document.display_name, amount=self._format(tx.amount),
+                              processing=tx.click_processing_type or '', card=tx.click_card_number or ''), 'success'
+        else:
+            message, kind = tx.state_message, 'warning'
+        return {
+            'type': 'ir.actions.client', 'tag': 'display_notification',
+            'params': {'message': message, 'type': kind, 'sticky': kind != 'success',
+                       'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'}},
+        }
+
+    @api.model
+    def _book(self, tx):
+        """Post and reconcile the payment now, so the cashier sees the document paid; else the cron will."""
+        try:
+            with self.env.cr.savepoint():
+                tx._post_process()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception:  # noqa: BLE001 - the payment is done; the post-processing cron books it later
+            _logger.exception("CLICK Pass payment %s is left to the post-processing cron", tx.reference)
