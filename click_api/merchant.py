@@ -107,6 +107,16 @@ def mask_sensitive(data):
     }
 
 
+def outcome_unknown(error):
+    """Whether Click may have acted on a call that ended in ``error``: a timeout, a server failure or an
+    unreadable answer. A refusal, or a connection that never opened, leaves nothing done at Click."""
+    if isinstance(error, MerchantTransportError):
+        return error.timeout
+    if isinstance(error, MerchantResponseError):
+        return True
+    return isinstance(error, MerchantHttpError) and error.status >= 500
+
+
 def reversal_allowed(paid_at_tashkent, now_tashkent):
     """Tell whether Click still accepts a reversal of a payment (SPEC §7.5.5).
 

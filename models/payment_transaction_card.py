@@ -13,7 +13,7 @@ from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api import cards, shop
 from odoo.addons.payment_click.click_api.amounts import TOLERANCE, to_decimal
 from odoo.addons.payment_click.click_api.merchant import (
-    MerchantApiError, MerchantBusinessError, MerchantHttpError, MerchantResponseError,
+    MerchantApiError, MerchantBusinessError, outcome_unknown,
 )
 from odoo.addons.payment_click.click_api.shop import ShopRejection
 
@@ -167,10 +167,7 @@ class PaymentTransaction(models.Model):
             client = tx.provider_id._click_get_merchant_client()
             answer = client.pay_with_card_token(card_token, tx.amount, tx.reference)
         except MerchantApiError as error:
-            if isinstance(error, MerchantBusinessError) or (
-                isinstance(error, MerchantHttpError) and not isinstance(error, MerchantResponseError)
-                and error.status < 500
-            ):
+            if not outcome_unknown(error):
                 raise UserError(tx._click_charge_refusal(error)) from None
             tx.click_prepare_date = fields.Datetime.now()
             tx._click_wait_for_status(_(
@@ -185,13 +182,8 @@ class PaymentTransaction(models.Model):
                 "Click is processing the card payment %s; Odoo asks Click again shortly.", payment_id or '',
             ))
             return
-        tx.click_trans_id = str(payment_id)  # Click's card payments have no click_trans_id of their own
-        request_ = shop.status_request(
-            int(tx.provider_id.sudo().click_service_id), tx.reference, tx.id, to_decimal(tx.amount), payment_id,
-            payment_id, payment_status, answer.get('error_note') or '',
-        )
-        try:
-            tx._click_settle(request_)
+        try:  # Click's card payments have no click_trans_id of their own: the payment id stands in
+            tx._click_settle_status(payment_id, payment_status, answer.get('error_note') or '')
         except ShopRejection as rejection:  # Click took the money: the status sync tries again
             _logger.warning("Click card payment %s of %s not applied: %s", payment_id, tx.reference, rejection.reason)
             tx._click_wait_for_status(_("Click took the card payment %s; Odoo records it shortly.", payment_id))

@@ -9,8 +9,7 @@ from odoo.tools import format_amount
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.click_api.merchant import (
-    MerchantApiError, MerchantBusinessError, MerchantHttpError, MerchantResponseError, MerchantTransportError,
-    mask_card_number,
+    MerchantApiError, MerchantBusinessError, mask_card_number, outcome_unknown,
 )
 from odoo.addons.payment_click.click_api.shop import PAYMENT_SUCCESSFUL, ShopRejection
 
@@ -44,7 +43,7 @@ class PaymentTransaction(models.Model):
             answer = client.click_pass_payment(otp_data, to_decimal(self.amount), self.click_pass_cashbox_code,
                                                self.reference)
         except MerchantApiError as error:
-            if self._click_pass_outcome_unknown(error):
+            if outcome_unknown(error):
                 self._click_pass_leave_pending(_("Click's answer was lost: %s", error))
             elif isinstance(error, MerchantBusinessError) and error.error_note:
                 self._click_pass_fail(_("%(note)s (error %(code)s)", note=error.error_note, code=error.error_code))
@@ -103,15 +102,6 @@ class PaymentTransaction(models.Model):
         if self.provider_code == 'click' and not self.partner_id.email and self.env.uid != SUPERUSER_ID:
             return super(PaymentTransaction, self.with_user(SUPERUSER_ID))._log_message_on_linked_documents(message)
         return super()._log_message_on_linked_documents(message)
-
-    @staticmethod
-    def _click_pass_outcome_unknown(error):
-        """Whether Click may have charged despite ``error``: a timeout, a server failure, an unreadable answer."""
-        if isinstance(error, MerchantTransportError):
-            return error.timeout
-        if isinstance(error, MerchantResponseError):
-            return True
-        return isinstance(error, MerchantHttpError) and error.status >= 500
 
     @staticmethod
     def _click_pass_wait(client, payment_id, status):

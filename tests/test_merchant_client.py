@@ -401,6 +401,27 @@ class TestMerchantClient(BaseCase):
 
 
 @tagged('post_install', '-at_install', 'click_unit')
+class TestOutcomeUnknown(BaseCase):
+    """A charge whose answer is lost stays pending for the status sync; a refusal records nothing."""
+
+    def test_lost_answers_leave_the_outcome_unknown(self):
+        for error in (
+            MerchantTransportError("timed out", timeout=True),
+            MerchantHttpError("HTTP 502", 502, "Click's server failed"),
+            MerchantResponseError("not JSON", 200, "unreadable"),
+        ):
+            self.assertTrue(merchant.outcome_unknown(error), error)
+
+    def test_refusals_and_unopened_connections_charged_nothing(self):
+        for error in (
+            MerchantTransportError("connection refused", timeout=False),
+            MerchantHttpError("HTTP 401", 401, "wrong credentials"),
+            MerchantBusinessError("refused", -5017, "Insufficient funds"),
+        ):
+            self.assertFalse(merchant.outcome_unknown(error), error)
+
+
+@tagged('post_install', '-at_install', 'click_unit')
 class TestReversalWindow(BaseCase):
     """SPEC §7.5.5: this month's payments, and last month's on the 1st only."""
 
