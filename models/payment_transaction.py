@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 from werkzeug.urls import url_join
 
-from odoo import _, api, fields, models, modules
+from odoo import SUPERUSER_ID, _, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, format_amount, format_date
@@ -136,6 +136,16 @@ class PaymentTransaction(models.Model):
                 f'Click {self.provider_reference} / {self.click_trans_id}'
             ))
         return super()._create_payment(**extra_create_values)
+
+    def _log_message_on_linked_documents(self, message):
+        """Override of `payment` to write as OdooBot for a payer without an e-mail address.
+
+        Core signs the message with the payer, and a message needs an author with an address: a
+        customer at the counter often has none, and the payment must be recorded all the same.
+        """
+        if self.provider_code == 'click' and not self.partner_id.email and self.env.uid != SUPERUSER_ID:
+            return super(PaymentTransaction, self.with_user(SUPERUSER_ID))._log_message_on_linked_documents(message)
+        return super()._log_message_on_linked_documents(message)
 
     # === BUSINESS METHODS - SHOP API === #
 

@@ -3,7 +3,7 @@ import time
 
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, _, fields, models
+from odoo import _, fields, models
 from odoo.tools import format_amount
 
 from odoo.addons.payment_click import const
@@ -92,16 +92,6 @@ class PaymentTransaction(models.Model):
         elif self.state == 'pending' and self.state_message:
             message += Markup('<br/>') + self.state_message
         return message
-
-    def _log_message_on_linked_documents(self, message):
-        """Override of `payment` to write as OdooBot for a payer without an e-mail address.
-
-        Core signs the message with the payer, and a message needs an author with an address: a
-        customer at the counter often has none, and the payment must be recorded all the same.
-        """
-        if self.provider_code == 'click' and not self.partner_id.email and self.env.uid != SUPERUSER_ID:
-            return super(PaymentTransaction, self.with_user(SUPERUSER_ID))._log_message_on_linked_documents(message)
-        return super()._log_message_on_linked_documents(message)
 
     @staticmethod
     def _click_pass_wait(client, payment_id, status):

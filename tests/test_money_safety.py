@@ -51,6 +51,20 @@ class TestMoneySafety(AccountPaymentCommon, ClickCommon):
     def _activities(self, record):
         return self.env['mail.activity'].search([('res_model', '=', record._name), ('res_id', '=', record.id)])
 
+    # === A payer without an e-mail address === #
+
+    def test_a_payer_without_an_email_address_is_recorded_all_the_same(self):
+        """Core signs the payment's chatter with the payer; a walk-in customer often has no address."""
+        walk_in = self.env['res.partner'].create({'name': "Walk-in customer", 'email': False})
+        invoice = self.init_invoice('out_invoice', partner=walk_in, amounts=[30000.0], currency=self.currency,
+                                    post=True)
+        tx = self._invoice_tx('INV-WALK-IN', amount=30000.0, invoice=invoice)
+        self._pay(tx)
+        self.assertEqual(tx.state, 'done')
+        self.assertIn(invoice.payment_state, ('paid', 'in_payment'))
+        self.assertTrue(invoice.message_ids.filtered(lambda m: tx.reference in (m.body or '')),
+                        "the payment is noted on the invoice")
+
     # === Currency: Click moves so'm only === #
 
     def test_a_click_transaction_in_another_currency_cannot_be_created(self):
