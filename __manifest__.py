@@ -18,6 +18,7 @@
         'views/account_move_fiscal_templates.xml',
         'views/product_views.xml',
         'views/payment_click_templates.xml',
+        'views/payment_click_inline_templates.xml',
         'views/payment_provider_views.xml',
         'views/payment_transaction_views.xml',
         'views/emulator_templates.xml',
@@ -33,6 +34,7 @@
     'assets': {
         'web.assets_frontend': [
             'payment_click/static/src/js/payment_form.js',
+            'payment_click/static/src/js/payment_form_inline.js',
         ],
         'web.assets_tests': [
             'payment_click/static/tests/tours/**/*',

@@ -26,6 +26,7 @@ from .signing import COMPLETE, PREPARE, shop_sign_string
 TASHKENT = timezone(timedelta(hours=5))  # Asia/Tashkent, which keeps no daylight saving time
 CANCELLED_BY_CLICK = -5017
 DECLINED_NOTE = 'Payment declined'
+CHECKOUT_PAID = 2  # checkout.js's status of a successful payment (SPEC §6.3)
 BAD_SIGN = '0123456789abcdef0123456789abcdef'
 WRONG_AMOUNT = '300'
 

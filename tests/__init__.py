@@ -14,3 +14,4 @@ from . import test_processing_flows
 from . import test_return_from_click
 from . import test_self_test
 from . import test_shop_callbacks
+from . import test_inline_checkout

@@ -310,9 +310,8 @@ class TestClickInvoices(AccountPaymentCommon, ClickInvoiceCommon):
         self.assertNotEqual(self.session.get(PaymentPostProcessing.MONITORED_TX_ID_KEY), tx.id)
 
 
-@tagged('post_install', '-at_install', 'is_tour')
-class TestClickAppCheckout(ClickInvoiceCommon):
-    """The shop's checkout, in a browser: the customer chooses "Click app" and types a phone number."""
+class ClickShopCommon(ClickInvoiceCommon):
+    """A shop selling a so'm product to the admin, who checks out in a browser."""
 
     @classmethod
     def setUpClass(cls):
@@ -341,6 +340,11 @@ class TestClickAppCheckout(ClickInvoiceCommon):
     def setUp(self):
         self.enable_post_process_patcher = False  # The order is confirmed by the real post-processing.
         super().setUp()
+
+
+@tagged('post_install', '-at_install', 'is_tour')
+class TestClickAppCheckout(ClickShopCommon):
+    """The shop's checkout, in a browser: the customer chooses "Click app" and types a phone number."""
 
     @MUTE
     def test_checkout_pays_in_the_click_app(self):
