@@ -4,7 +4,13 @@
     'category': 'Accounting/Payment Providers',
     'sequence': 350,
     'summary': "Accept Click (click.uz) payments in Uzbek so'm on the website, portal and invoices.",
-    'description': " ",  # Non-empty string to avoid loading the README file.
+    'description': "Click (click.uz) payment provider: Uzcard and Humo cards in so'm, on Click's page or in "
+                   "its window on the shop's page, Click's Prepare and Complete answered by Odoo, refunds, "
+                   "invoices to the Click app, fiscal receipts, and an emulator of Click for test mode.",
+    'author': "payment_click maintainers",
+    'website': "https://payment-click.example/odoo",
+    'support': "support@payment-click.example",
+    'images': ['static/description/banner.png'],
     'depends': ['payment', 'account_payment', 'phone_validation'],
     'external_dependencies': {'python': ['requests', 'phonenumbers']},
     'data': [

@@ -28,7 +28,7 @@ class AccountMove(models.Model):
     _inherit = 'account.move'
 
     click_invoice_id = fields.Char(
-        string="Click Invoice", compute='_compute_click_invoice', compute_sudo=True,
+        compute='_compute_click_invoice', compute_sudo=True,
         groups='account.group_account_invoice',
         help="Click's id of the latest invoice sent to the customer's phone for this invoice.",
     )
@@ -37,7 +37,7 @@ class AccountMove(models.Model):
         groups='account.group_account_invoice',
     )
     click_invoice_status = fields.Selection(
-        string="Click Invoice Status", compute='_compute_click_invoice', compute_sudo=True,
+        compute='_compute_click_invoice', compute_sudo=True,
         groups='account.group_account_invoice',
         selection=[('waiting', "Waiting for the customer"), ('paid', "Paid"), ('cancelled', "Cancelled")],
     )
@@ -243,7 +243,7 @@ class AccountMove(models.Model):
                 _logger.exception("Fiscal receipt of %s left for a later run", move.name)
                 move._click_receipt_retry(str(error))
             if not modules.module.current_test:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # one invoice's receipt at a time
         if len(moves) == limit:
             self.env.ref('payment_click.cron_click_send_fiscal_receipts')._trigger()
 
@@ -261,7 +261,7 @@ class AccountMove(models.Model):
         if self.click_receipt_state == 'to_send':
             self._click_submit_fiscal_receipt()
             if self.click_receipt_state == 'sent' and not modules.module.current_test:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # sent is kept: a restart never resends
         if self.click_receipt_state == 'sent':
             self._click_fetch_fiscal_receipt()
 

@@ -88,7 +88,7 @@ class PaymentProvider(models.Model):
     # === COMPUTE METHODS === #
 
     @api.depends('code', 'click_partial_refund')
-    def _compute_feature_support_fields(self):
+    def _compute_feature_support_fields(self):  # pylint: disable=missing-return  # computes return nothing
         """Override of `payment` to refund through Click's reversal."""
         super()._compute_feature_support_fields()
         for provider in self.filtered(lambda p: p.code == 'click'):

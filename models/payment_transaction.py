@@ -48,7 +48,7 @@ class PaymentTransaction(models.Model):
         help="Click's id of the invoice sent to the payer's phone, to be confirmed in the Click app.",
     )
     click_invoice_phone = fields.Char(
-        string="Click Invoice Phone", readonly=True, copy=False,
+        readonly=True, copy=False,
         help="The Uzbek mobile number (998XXXXXXXXX) Click's invoice was sent to.",
     )
     click_is_self_test = fields.Boolean(
@@ -437,7 +437,7 @@ class PaymentTransaction(models.Model):
                 except MerchantApiError as error:
                     _logger.info("Click status of %s left for the next run: %s", tx.reference, error)
                 if not modules.module.current_test:
-                    self.env.cr.commit()
+                    self.env.cr.commit()  # pylint: disable=invalid-commit  # each payment settled on its own
 
     def action_click_sync_status(self):
         """Ask Click now, and tell the user what it said."""
