@@ -4,7 +4,14 @@
     'category': 'Accounting/Payment Providers',
     'sequence': 350,
     'summary': "Accept Click (click.uz) payments in Uzbek so'm on the website, portal and invoices.",
-    'description': " ",  # Non-empty string to avoid loading the README file.
+    'description': "Click (click.uz) payment provider: Uzcard and Humo cards in so'm, on Click's page or in "
+                   "its window on the shop's page, Click's Prepare and Complete answered by Odoo, refunds, "
+                   "invoices to the Click app, saved cards, CLICK Pass at the counter, fiscal receipts, "
+                   "payouts settled with Click's commission, and an emulator of Click for test mode.",
+    'author': "payment_click maintainers",
+    'website': "https://payment-click.example/odoo",
+    'support': "support@payment-click.example",
+    'images': ['static/description/banner.png'],
     'depends': ['payment', 'account_payment', 'phone_validation'],
     'external_dependencies': {'python': ['requests', 'phonenumbers']},
     'data': [
@@ -20,6 +27,7 @@
         'views/product_views.xml',
         'views/payment_click_templates.xml',
         'views/payment_click_card_templates.xml',
+        'views/payment_click_inline_templates.xml',
         'views/payment_provider_views.xml',
         'views/payment_transaction_views.xml',
         'views/payment_transaction_fiscal_views.xml',
@@ -42,6 +50,7 @@
         'web.assets_frontend': [
             'payment_click/static/src/js/payment_form.js',
             'payment_click/static/src/js/card_token_form.js',
+            'payment_click/static/src/js/payment_form_inline.js',
         ],
         'web.assets_tests': [
             'payment_click/static/tests/tours/**/*',

@@ -4,6 +4,14 @@ from datetime import timedelta
 # Click's hosted payment page (SPEC §5.1); Click's own plug-ins use the form without a slash.
 PAYMENT_PAGE_URL = 'https://my.click.uz/services/pay'
 
+# Click's inline payment window (SPEC §6), and the module's stand-in for it in test mode.
+CHECKOUT_SCRIPT_URL = 'https://my.click.uz/pay/checkout.js'
+EMULATOR_CHECKOUT_SCRIPT_URL = '/payment_click/static/emulator/checkout.js'
+PAYMENT_WINDOWS = [
+    ('redirect', "Redirect: Click's payment page"),
+    ('inline', "Inline: Click's window on the shop's page"),
+]
+
 SUPPORTED_CURRENCIES = ('UZS',)
 
 # Merchant API (SPEC §7): (connect, read) seconds Odoo waits for Click.

@@ -26,6 +26,7 @@ from .signing import COMPLETE, PREPARE, shop_sign_string
 TASHKENT = timezone(timedelta(hours=5))  # Asia/Tashkent, which keeps no daylight saving time
 CANCELLED_BY_CLICK = -5017
 DECLINED_NOTE = 'Payment declined'
+CHECKOUT_PAID = 2  # checkout.js's status of a successful payment (SPEC §6.3)
 BAD_SIGN = '0123456789abcdef0123456789abcdef'
 WRONG_AMOUNT = '300'
 
@@ -50,7 +51,7 @@ class ShopResponse:
     body: dict | None = field(default=None)
 
     @classmethod
-    def read(cls, form, response):
+    def read(cls, form, response):  # pylint: disable=method-required-super  # not an Odoo model
         """Keep a ``requests`` response, and its JSON body when it has one."""
         try:
             body = response.json()
@@ -323,12 +324,13 @@ def read_date(text):
 
     :raise MerchantRefusal: 400
     """
-    if _DATE.fullmatch(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise bad_request("The date must be a day written YYYY-MM-DD.")
+    error = bad_request("The date must be a day written YYYY-MM-DD.")
+    if not _DATE.fullmatch(text):
+        raise error
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # such as 2025-02-30
+        raise error from None
 
 
 @dataclass(frozen=True)
@@ -580,6 +582,7 @@ def fiscal_data_answer(payment_id, qr_code_url):
 
 def main(argv=None):
     """Run the acceptance scenarios against a merchant and print a report."""
+    # pylint: disable=print-used  # a command-line client prints its report
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument('--prepare-url', required=True)
     parser.add_argument('--complete-url', required=True)

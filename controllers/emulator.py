@@ -20,7 +20,7 @@ class ClickEmulatorController(http.Controller):
 
     @http.route(
         [_payment_page_url, f'{_payment_page_url}/'], type='http', auth='public',
-        methods=['GET', 'POST'], csrf=False, save_session=False,
+        methods=['GET', 'POST'], csrf=False, save_session=False, website=True, sitemap=False,
     )
     def click_emulator_payment_page(self, **params):
         """Show the emulated payment page (GET) or play Click's side of a payment (POST)."""
@@ -50,11 +50,19 @@ class ClickEmulatorController(http.Controller):
                 'is_invoice': bool(tx_sudo.invoice_ids),
                 'params': params,
             })
-        self._start_payment(provider_sudo, reference, amount, declined=params.get('outcome') == 'decline')
+        declined = params.get('outcome') == 'decline'
+        self._start_payment(provider_sudo, reference, amount, declined=declined)
+        if params.get('inline'):  # Opened by the emulator's checkout.js: its window reports Click's status.
+            return request.render('payment_click.emulator_window_closed', {
+                'status': emulator.CANCELLED_BY_CLICK if declined else emulator.CHECKOUT_PAID,
+            })
         # Back to this server only: local=True drops any scheme and host from the address.
         return request.redirect(params.get('return_url') or '/payment/status', local=True)
 
-    @http.route(_app_url, type='http', auth='public', methods=['GET', 'POST'], csrf=False, save_session=False)
+    @http.route(
+        _app_url, type='http', auth='public', methods=['GET', 'POST'], csrf=False, save_session=False,
+        website=True, sitemap=False,
+    )
     def click_emulator_app(self, phone='', invoice_id='', outcome='', pass_outcome='', processing_type='', **_params):
         """Show the invoices waiting for a Click user's phone (GET), or pay or decline one (POST).
 

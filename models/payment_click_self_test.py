@@ -16,7 +16,7 @@ class PaymentClickSelfTest(models.Model):
     _order = 'id desc'
 
     provider_id = fields.Many2one(
-        string="Provider", comodel_name='payment.provider', required=True, readonly=True, index=True,
+        comodel_name='payment.provider', required=True, readonly=True, index=True,
         ondelete='cascade',
     )
     company_id = fields.Many2one(related='provider_id.company_id')
@@ -35,10 +35,10 @@ class PaymentClickSelfTest(models.Model):
         string="Scenarios", comodel_name='payment.click.self.test.step', inverse_name='run_id', readonly=True,
     )
     passed = fields.Boolean(
-        string="Passed", compute='_compute_result', store=True,
+        compute='_compute_result', store=True,
         help="Each of Click's fifteen scenarios got the answer Click expects.",
     )
-    result = fields.Char(string="Result", compute='_compute_result', store=True)
+    result = fields.Char(compute='_compute_result', store=True)
 
     # === COMPUTE METHODS === #
 
@@ -236,7 +236,7 @@ class PaymentClickSelfTestCheck(models.Model):
         comodel_name='payment.click.self.test', required=True, readonly=True, index=True, ondelete='cascade',
     )
     code = fields.Selection(string="Check", selection=const.SELF_TEST_CHECKS, required=True, readonly=True)
-    passed = fields.Boolean(string="Passed", readonly=True)
+    passed = fields.Boolean(readonly=True)
     note = fields.Text(string="How to Fix", readonly=True)
 
 
@@ -249,11 +249,11 @@ class PaymentClickSelfTestStep(models.Model):
     run_id = fields.Many2one(
         comodel_name='payment.click.self.test', required=True, readonly=True, index=True, ondelete='cascade',
     )
-    step = fields.Char(string="Step", readonly=True)
+    step = fields.Char(readonly=True)
     description = fields.Char(string="Scenario", readonly=True)
-    sent = fields.Text(string="Sent", readonly=True, help="The form posted, as Click posts it.")
-    expected = fields.Integer(string="Expected", readonly=True, help="The error code Click expects.")
-    received = fields.Char(string="Received", readonly=True)
+    sent = fields.Text(readonly=True, help="The form posted, as Click posts it.")
+    expected = fields.Integer(readonly=True, help="The error code Click expects.")
+    received = fields.Char(readonly=True)
     response = fields.Text(string="Answer", readonly=True, help="The answer as received, shortened.")
-    passed = fields.Boolean(string="Passed", readonly=True)
+    passed = fields.Boolean(readonly=True)
     cause = fields.Text(string="Likely Cause", readonly=True)

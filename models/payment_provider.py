@@ -50,6 +50,11 @@ class PaymentProvider(models.Model):
         default='any',
         required=True,
     )
+    click_payment_window = fields.Selection(
+        string="Payment Window", selection=const.PAYMENT_WINDOWS, default='redirect', required=True,
+        help="Inline opens Click's payment window on the shop's page instead of leaving for Click's "
+             "page; if the customer's browser cannot load Click's script, the page is used.",
+    )
     click_prepare_url = fields.Char(
         string="Prepare URL", compute='_compute_click_callback_urls',
         help="Paste it into Click's merchant cabinet.",
@@ -83,7 +88,7 @@ class PaymentProvider(models.Model):
     # === COMPUTE METHODS === #
 
     @api.depends('code', 'click_partial_refund')
-    def _compute_feature_support_fields(self):
+    def _compute_feature_support_fields(self):  # pylint: disable=missing-return  # computes return nothing
         """Override of `payment` to refund through Click's reversal."""
         super()._compute_feature_support_fields()
         for provider in self.filtered(lambda p: p.code == 'click'):
@@ -160,6 +165,11 @@ class PaymentProvider(models.Model):
         if self.state == 'enabled':
             return const.PAYMENT_PAGE_URL
         return url_join(self.get_base_url(), ClickEmulatorController._payment_page_url)
+
+    def _click_get_checkout_script_url(self):
+        """Click's checkout.js for the inline window, or the emulator's version of it in test mode."""
+        self.ensure_one()
+        return const.CHECKOUT_SCRIPT_URL if self.state == 'enabled' else const.EMULATOR_CHECKOUT_SCRIPT_URL
 
     def _click_get_merchant_client(self, timeout=const.MERCHANT_API_TIMEOUT):
         """The Merchant API client of this provider: Click's API, or the emulator's in test mode."""

@@ -48,7 +48,7 @@ class PaymentTransaction(models.Model):
         help="Click's id of the invoice sent to the payer's phone, to be confirmed in the Click app.",
     )
     click_invoice_phone = fields.Char(
-        string="Click Invoice Phone", readonly=True, copy=False,
+        readonly=True, copy=False,
         help="The Uzbek mobile number (998XXXXXXXXX) Click's invoice was sent to.",
     )
     click_is_self_test = fields.Boolean(
@@ -92,19 +92,34 @@ class PaymentTransaction(models.Model):
         res = super()._get_specific_rendering_values(processing_values)
         if self.provider_code != 'click':
             return res
+        url_params = dict(self._click_payment_params(), return_url=self._click_return_url())
+        return {'api_url': self.provider_id._click_get_payment_page_url(), 'url_params': url_params}
+
+    def _get_specific_processing_values(self, processing_values):
+        """Override of `payment` to give Click's inline window the payment button's parameters (SPEC §6.2).
+
+        The window has no ``return_url``: the payment form leaves for the status page when it closes.
+        """
+        res = super()._get_specific_processing_values(processing_values)
+        if self.provider_code != 'click' or self.operation != 'online_direct' or self.payment_method_code != 'click':
+            return res
+        return {**res, 'click_checkout_params': self._click_payment_params()}
+
+    def _click_payment_params(self):
+        """What Click's payment page and inline window are told about this payment, but the return_url."""
+        self.ensure_one()
         self._click_check_currency(self.currency_id)
         provider = self.provider_id
-        url_params = {
+        params = {
             'service_id': provider.click_service_id,
             'merchant_id': provider.click_merchant_id,
             'amount': click_amount(self.amount),
             'transaction_param': self.reference,
-            'return_url': self._click_return_url(),
             'merchant_user_id': provider.click_merchant_user_id,
         }
         if provider.click_card_type != 'any':
-            url_params['card_type'] = provider.click_card_type
-        return {'api_url': provider._click_get_payment_page_url(), 'url_params': url_params}
+            params['card_type'] = provider.click_card_type
+        return params
 
     def _click_return_url(self):
         """Return the address Click sends the customer back to, signed for this transaction.
@@ -433,7 +448,7 @@ class PaymentTransaction(models.Model):
                 except MerchantApiError as error:
                     _logger.info("Click status of %s left for the next run: %s", tx.reference, error)
                 if not modules.module.current_test:
-                    self.env.cr.commit()
+                    self.env.cr.commit()  # pylint: disable=invalid-commit  # each payment settled on its own
 
     def action_click_sync_status(self):
         """Ask Click now, and tell the user what it said."""

@@ -10,6 +10,7 @@ from . import test_emulator_merchant_api
 from . import test_fiscal_receipt
 from . import test_fiscal_receipt_payments
 from . import test_fiscal_receipts
+from . import test_inline_checkout
 from . import test_merchant_client
 from . import test_merchant_flows
 from . import test_money_safety
@@ -18,6 +19,6 @@ from . import test_payment_transaction
 from . import test_processing_flows
 from . import test_return_from_click
 from . import test_self_test
-from . import test_shop_callbacks
 from . import test_settlement
 from . import test_settlement_api
+from . import test_shop_callbacks

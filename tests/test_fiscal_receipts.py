@@ -283,7 +283,7 @@ class TestFiscalReceipts(FiscalReceiptCommon):
         tx = self._pay()
         url = 'https://ofd.soliq.uz/epi?t=EZ000000000001&r=000000042&c=20250101120000&s=123456789012'
         action = self.invoice.action_click_attach_fiscal_receipt()
-        wizard = self.env[action['res_model']].with_context(action['context']).create({'qr_url': url})
+        wizard = self.env[action['res_model']].with_context(**action['context']).create({'qr_url': url})
         wizard.action_attach()
         self.assertEqual(self.invoice.click_receipt_state, 'done')
         self.assertEqual(self.invoice.click_receipt_qr_url, url)

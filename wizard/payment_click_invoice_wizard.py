@@ -81,9 +81,9 @@ class PaymentClickInvoiceWizardLine(models.TransientModel):
     _description = "Send Click Invoices: Invoice"
 
     wizard_id = fields.Many2one(comodel_name='payment.click.invoice.wizard', required=True, ondelete='cascade')
-    invoice_id = fields.Many2one(string="Invoice", comodel_name='account.move', required=True)
+    invoice_id = fields.Many2one(comodel_name='account.move', required=True)
     partner_id = fields.Many2one(related='invoice_id.partner_id')
-    phone = fields.Char(string="Phone", help="The customer's Uzbek mobile number, registered with Click.")
+    phone = fields.Char(help="The customer's Uzbek mobile number, registered with Click.")
     currency_id = fields.Many2one(related='invoice_id.currency_id')
     amount = fields.Monetary(string="Amount", related='invoice_id.amount_residual')
     skip_reason = fields.Char(string="Not Sent Because", compute='_compute_skip_reason')
