@@ -44,7 +44,6 @@
         'data/ir_cron_data.xml',
         'data/payment_method_data.xml',
         'data/payment_provider_data.xml',  # Depends on views/payment_click_templates.xml
-        'data/payment_method_card_data.xml',  # Adds the card method to the provider
     ],
     'assets': {
         'web.assets_frontend': [

@@ -10,7 +10,7 @@ class AccountMove(models.Model):
     _inherit = 'account.move'
 
     click_invoice_id = fields.Char(
-        string="Click Invoice", compute='_compute_click_invoice', compute_sudo=True,
+        compute='_compute_click_invoice', compute_sudo=True,
         groups='account.group_account_invoice',
         help="Click's id of the latest invoice sent to the customer's phone for this invoice.",
     )
@@ -19,7 +19,7 @@ class AccountMove(models.Model):
         groups='account.group_account_invoice',
     )
     click_invoice_status = fields.Selection(
-        string="Click Invoice Status", compute='_compute_click_invoice', compute_sudo=True,
+        compute='_compute_click_invoice', compute_sudo=True,
         groups='account.group_account_invoice',
         selection=[('waiting', "Waiting for the customer"), ('paid', "Paid"), ('cancelled', "Cancelled")],
     )

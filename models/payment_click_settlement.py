@@ -60,8 +60,8 @@ class PaymentClickSettlement(models.Model):
     line_ids = fields.One2many(
         string="Payments", comodel_name='payment.click.settlement.line', inverse_name='settlement_id', copy=False,
     )
-    gross = fields.Monetary(string="Gross", compute='_compute_figures')
-    commission = fields.Monetary(string="Commission", compute='_compute_figures')
+    gross = fields.Monetary(compute='_compute_figures')
+    commission = fields.Monetary(compute='_compute_figures')
     effective_rate = fields.Float(string="Effective Rate (%)", compute='_compute_figures', digits=(5, 2))
     rate_warning = fields.Char(compute='_compute_figures')
     fee_tax_id = fields.Many2one(
@@ -465,7 +465,7 @@ class PaymentClickSettlementLine(models.Model):
     click_reference = fields.Char(
         string="Click Payment", related='move_line_id.payment_id.payment_transaction_id.provider_reference',
     )
-    amount = fields.Monetary(string="Amount", compute='_compute_amount', store=True)
+    amount = fields.Monetary(compute='_compute_amount', store=True)
 
     @api.depends('move_line_id')
     def _compute_amount(self):

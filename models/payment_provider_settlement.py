@@ -99,7 +99,7 @@ class PaymentProvider(models.Model):
             return super()._get_payment_method_outstanding_account_id(payment_method_id)
         return self._click_clearing_account().id
 
-    def _ensure_payment_method_line(self, allow_create=True):
+    def _ensure_payment_method_line(self, allow_create=True):  # pylint: disable=missing-return  # core's returns nothing
         """Override of `account_payment` to prepare settlements once the provider has a journal."""
         super()._ensure_payment_method_line(allow_create=allow_create)
         self.invalidate_recordset(['click_clearing_account_id'])

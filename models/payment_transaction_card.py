@@ -24,7 +24,7 @@ class PaymentTransaction(models.Model):
     _inherit = 'payment.transaction'
 
     click_card_token = fields.Char(
-        string="Click Card Token", readonly=True, copy=False, groups='base.group_system',
+        readonly=True, copy=False, groups='base.group_system',
         help="The token Click issued for the card typed at checkout, until its SMS code is confirmed.",
     )
 

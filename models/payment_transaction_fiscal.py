@@ -101,7 +101,7 @@ class PaymentTransaction(models.Model):
                 _logger.exception("Fiscal receipt of %s left for a later run", tx.reference)
                 tx._click_receipt_retry(str(error))
             if not modules.module.current_test:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # one payment's receipt at a time
         if len(txs) == limit:
             self.env.ref('payment_click.cron_click_send_fiscal_receipts')._trigger()
 
@@ -119,7 +119,7 @@ class PaymentTransaction(models.Model):
         if self.click_receipt_state == 'to_send':
             self._click_submit_fiscal_receipt()
             if self.click_receipt_state == 'sent' and not modules.module.current_test:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # sent is kept: a restart never resends
         if self.click_receipt_state == 'sent':
             self._click_fetch_fiscal_receipt()
 

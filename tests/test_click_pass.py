@@ -52,7 +52,7 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
         document = document or self.invoice
         wizard_model = self.env['payment.click.pass.wizard'].with_user(user or self.cashier)
         action = wizard_model._action_open(document)
-        return wizard_model.with_context(action['context']).create(values)
+        return wizard_model.with_context(**action['context']).create(values)
 
     def _charge(self, otp, document=None, **values):
         """Charge through the wizard; return its answer and the CLICK Pass transaction it made."""

@@ -31,7 +31,7 @@ class PaymentClickPassWizard(models.TransientModel):
 
     res_model = fields.Char(string="Document Model", required=True, readonly=True)
     res_id = fields.Many2oneReference(string="Document", model_field='res_model', required=True, readonly=True)
-    document_name = fields.Char(string="Document Name", compute='_compute_document_values')
+    document_name = fields.Char(compute='_compute_document_values')
     partner_id = fields.Many2one(string="Customer", comodel_name='res.partner', compute='_compute_document_values')
     company_id = fields.Many2one(comodel_name='res.company', compute='_compute_document_values')
     currency_id = fields.Many2one(comodel_name='res.currency', compute='_compute_document_values')
@@ -45,7 +45,7 @@ class PaymentClickPassWizard(models.TransientModel):
                                "('company_id', '=', company_id)]",
     )
     amount = fields.Monetary(
-        string="Amount", compute='_compute_amount', store=True, readonly=False,
+        compute='_compute_amount', store=True, readonly=False,
         help="What is left to pay; lower it for a partial payment.",
     )
     cashbox_code = fields.Char(
@@ -236,7 +236,7 @@ class PaymentClickPassWizard(models.TransientModel):
         if not modules.module.current_test:
             # Click may charge the payer from here on: whatever happens to this request, the payment
             # must stay on record for the status sync to settle.
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit  # the payment is on record before Click charges
         tx._click_pass_pay(self.otp_data.strip())
         if tx.state == 'error':
             self.write({'error': tx.state_message, 'otp_data': False})
