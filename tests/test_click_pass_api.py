@@ -1,16 +1,14 @@
 """CLICK Pass without a database: the client's calls over loopback HTTP, and the emulator's rules."""
 import logging
-import threading
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from odoo.tests import BaseCase, tagged
-from odoo.tests.common import _super_send
 
 from odoo.addons.payment_click.click_api import emulator_pass, merchant
 from odoo.addons.payment_click.click_api.emulator import CANCELLED_BY_CLICK, MerchantRefusal
-from odoo.addons.payment_click.click_api.merchant import MerchantBusinessError, MerchantClient
-from odoo.addons.payment_click.tests.test_merchant_client import OK, SECRET, SERVICE_ID, USER_ID, _ClickServer
+from odoo.addons.payment_click.click_api.merchant import MerchantBusinessError
+from odoo.addons.payment_click.tests.test_merchant_client import OK, ClickServerCase
 
 OTP = '1234567415821'
 PASS_ANSWER = dict(OK, payment_id='1234567', payment_status=2, confirm_mode='1', card_type='private',
@@ -19,29 +17,7 @@ NOW = datetime(2026, 3, 10, 12, 0, 0)
 
 
 @tagged('post_install', '-at_install', 'click_unit')
-class TestClickPassClient(BaseCase):
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        return _super_send(s, r, **kw)
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.server = _ClickServer()
-        thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
-        thread.start()
-        cls.addClassCleanup(thread.join)
-        cls.addClassCleanup(cls.server.server_close)
-        cls.addClassCleanup(cls.server.shutdown)
-
-    def setUp(self):
-        super().setUp()
-        self.server.script.clear()
-        self.server.seen.clear()
-        self.client = MerchantClient(SERVICE_ID, USER_ID, SECRET,
-                                     base_url=f'http://127.0.0.1:{self.server.server_address[1]}/v2/merchant/')
-        self.addCleanup(self.client.close)
+class TestClickPassClient(ClickServerCase):
 
     def test_pay_sends_the_code_amount_desk_and_reference(self):
         """SPEC §8.2; Click's numbers written as text come back as int."""

@@ -72,8 +72,8 @@ class _ClickServer(ThreadingHTTPServer):
         """A client that stopped waiting (the timeout test) is expected."""
 
 
-@tagged('post_install', '-at_install', 'click_unit')
-class TestMerchantClient(BaseCase):
+class ClickServerCase(BaseCase):
+    """A scripted Click Merchant API on loopback, and a client pointed at it."""
 
     @classmethod
     def _request_handler(cls, s, r, /, **kw):
@@ -102,6 +102,10 @@ class TestMerchantClient(BaseCase):
         client = MerchantClient(SERVICE_ID, USER_ID, SECRET, **dict({'base_url': self.base_url}, **kwargs))
         self.addCleanup(client.close)
         return client
+
+
+@tagged('post_install', '-at_install', 'click_unit')
+class TestMerchantClient(ClickServerCase):
 
     def script(self, *answers):
         """Queue answers: ``(status, body)`` or ``(status, body, delay)``."""

@@ -1,38 +1,13 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
+import { checkOutTea, choosePaymentMethod } from "@payment_click/../tests/tours/checkout_steps";
 
 registry.category("web_tour.tours").add("payment_click_app_checkout", {
     url: "/shop?search=Click%20Test%20Tea",
     steps: () => [
-        {
-            content: "Open the product",
-            trigger: '.oe_product_cart a:contains("Click Test Tea")',
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "Add it to the cart",
-            trigger: "#add_to_cart",
-            run: "click",
-        },
-        {
-            content: "Go to the cart",
-            trigger: "a sup.my_cart_quantity:contains(/^1$/)",
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "Check out: a service needs no delivery, so this leads to the payment",
-            trigger: 'a[href^="/shop/checkout"]',
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "Choose to pay in the Click app",
-            trigger: 'input[name="o_payment_radio"][data-payment-method-code="click_app"]',
-            run: "click",
-        },
+        ...checkOutTea(),
+        choosePaymentMethod("click_app", "Choose to pay in the Click app"),
         {
             content: "Type the mobile number of the Click account",
             trigger: 'input[name="o_click_phone"]',

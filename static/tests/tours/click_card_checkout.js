@@ -1,52 +1,13 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-
-/** Put the tea in the cart and go to the payment step. */
-function checkOutTea() {
-    return [
-        {
-            content: "Open the product",
-            trigger: '.oe_product_cart a:contains("Click Test Tea")',
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "Add it to the cart",
-            trigger: "#add_to_cart",
-            run: "click",
-        },
-        {
-            content: "Go to the cart",
-            trigger: "a sup.my_cart_quantity:contains(/^1$/)",
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "Check out: a service needs no delivery, so this leads to the payment",
-            trigger: 'a[href^="/shop/checkout"]',
-            run: "click",
-            expectUnloadPage: true,
-        },
-    ];
-}
-
-function paid() {
-    return {
-        content: "The order is paid",
-        trigger: 'h3:contains("Thank you for your order.")',
-    };
-}
+import { checkOutTea, choosePaymentMethod, orderPaid } from "@payment_click/../tests/tours/checkout_steps";
 
 registry.category("web_tour.tours").add("payment_click_card_checkout", {
     url: "/shop?search=Click%20Test%20Tea",
     steps: () => [
         ...checkOutTea(),
-        {
-            content: "Choose to pay with an Uzcard or Humo card",
-            trigger: 'input[name="o_payment_radio"][data-payment-method-code="click_card"]',
-            run: "click",
-        },
+        choosePaymentMethod("click_card", "Choose to pay with an Uzcard or Humo card"),
         {
             content: "Type the card number",
             trigger: 'input[name="o_click_card_number"]',
@@ -86,7 +47,7 @@ registry.category("web_tour.tours").add("payment_click_card_checkout", {
             run: "click",
             expectUnloadPage: true,
         },
-        paid(),
+        orderPaid(),
         {
             content: "Shop again",
             trigger: "body",
@@ -109,6 +70,6 @@ registry.category("web_tour.tours").add("payment_click_card_checkout", {
             run: "click",
             expectUnloadPage: true,
         },
-        paid(),
+        orderPaid(),
     ],
 });

@@ -1,39 +1,11 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
+import { checkOutTea, choosePaymentMethod, orderPaid } from "@payment_click/../tests/tours/checkout_steps";
 
-/** From the shop to the payment step, then Pay with Click (card). */
+/** From the shop to the payment step, then choose Click. */
 function checkOutWithClick() {
-    return [
-        {
-            content: "Open the product",
-            trigger: '.oe_product_cart a:contains("Click Test Tea")',
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "Add it to the cart",
-            trigger: "#add_to_cart",
-            run: "click",
-        },
-        {
-            content: "Go to the cart",
-            trigger: "a sup.my_cart_quantity:contains(/^1$/)",
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "Check out: a service needs no delivery, so this leads to the payment",
-            trigger: 'a[href^="/shop/checkout"]',
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "Choose Click",
-            trigger: 'input[name="o_payment_radio"][data-payment-method-code="click"]',
-            run: "click",
-        },
-    ];
+    return [...checkOutTea(), choosePaymentMethod("click", "Choose Click")];
 }
 
 /** Leave for the emulated Click page and press ``button`` there. */
@@ -58,10 +30,7 @@ function payOnClicksPage(button) {
 registry.category("web_tour.tours").add("payment_click_redirect_pay", {
     steps: () => [
         ...payOnClicksPage("pay"),
-        {
-            content: "Back in the shop, the order is confirmed once Click's Complete has come",
-            trigger: 'h3:contains("Thank you for your order")',
-        },
+        orderPaid("Back in the shop, the order is confirmed once Click's Complete has come"),
     ],
 });
 
@@ -97,9 +66,6 @@ registry.category("web_tour.tours").add("payment_click_inline_pay", {
             run: "click",
             expectUnloadPage: true,
         },
-        {
-            content: "The window closes and the order is confirmed once Click's Complete has come",
-            trigger: 'h3:contains("Thank you for your order")',
-        },
+        orderPaid("The window closes and the order is confirmed once Click's Complete has come"),
     ],
 });
