@@ -5,7 +5,7 @@ A charge settles through ``_click_settle``, the door a Complete uses.
 """
 import logging
 
-from odoo import _, fields, models
+from odoo import _, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
@@ -33,7 +33,10 @@ class PaymentTransaction(models.Model):
     def _send_payment_request(self):
         """Override of `payment` to charge the saved card at Click (SPEC §7.5.9).
 
-        :raise UserError: when Click refuses the charge; nothing is recorded then
+        A charge Click refuses sets the transaction in error with Click's reason, which the status
+        page and the documents' chatter show.
+
+        :raise UserError: when the payment may not be charged at all; Click is not called then
         """
         super()._send_payment_request()
         if self.provider_code != 'click':
@@ -100,11 +103,11 @@ class PaymentTransaction(models.Model):
             self._set_done()
             return
         try:
-            with self.env.cr.savepoint():
-                self._click_charge_card(card_token)
-        except UserError as error:
-            self._click_delete_card_token(card_token, client)
+            self._click_charge_card(card_token)
+        except UserError as error:  # refused before Click was called
             self._set_error(error.args[0])
+        if self.state == 'error':
+            self._click_delete_card_token(card_token, client)
             return
         if self.tokenize and self.state in ('pending', 'done'):
             self._click_save_card(card_token, answer.get('card_number'))
@@ -155,28 +158,34 @@ class PaymentTransaction(models.Model):
     def _click_charge_card(self, card_token):
         """Charge ``card_token`` for this draft payment (SPEC §7.5.9) and settle Click's answer as a Complete.
 
-        When Click's answer is lost or says the payment is still processing, the transaction waits
-        pending, and the status sync asks Click about it later.
+        A refusal sets the transaction in error. When Click's answer is lost or says the payment is
+        still processing, the transaction waits pending, and the status sync asks Click about it later.
 
-        :raise UserError: when the payment may not be charged or Click refused it; nothing changed then
+        :raise UserError: when the payment may not be charged; Click is not called, nothing changed then
         """
         self.ensure_one()
+        self._click_check_chargeable()
+        # Click may charge the card from here on: whatever happens to this request afterwards, the
+        # payment stays on record, and the status sync (whose clock starts now) settles it.
+        self.click_prepare_date = fields.Datetime.now()
+        if not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit  # the payment is on record before Click charges
         tx = self._click_lock_transaction(self.reference, self.provider_id)
-        tx._click_check_chargeable()
+        tx._click_check_chargeable()  # again, under the lock
         try:
             client = tx.provider_id._click_get_merchant_client()
             answer = client.pay_with_card_token(card_token, tx.amount, tx.reference)
         except MerchantApiError as error:
             if not outcome_unknown(error):
-                raise UserError(tx._click_charge_refusal(error)) from None
-            tx.click_prepare_date = fields.Datetime.now()
+                tx._set_error(tx._click_charge_refusal(error))
+                return
             tx._click_wait_for_status(_(
                 "Click did not say whether it took the payment (%s). Odoo asks Click again shortly.", error,
             ))
             return
         payment_id = shop.read_id(str(answer.get('payment_id') or ''))
         payment_status = answer.get('payment_status')
-        tx.write({'click_prepare_date': fields.Datetime.now(), 'provider_reference': payment_id and str(payment_id)})
+        tx.provider_reference = payment_id and str(payment_id)
         if payment_id is None or payment_status is None or 0 <= payment_status < shop.PAYMENT_SUCCESSFUL:
             tx._click_wait_for_status(_(
                 "Click is processing the card payment %s; Odoo asks Click again shortly.", payment_id or '',

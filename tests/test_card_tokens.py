@@ -311,15 +311,18 @@ class TestCardTokens(ClickCardCommon):
         self.assertEqual(tx.token_id.payment_details, '8600 12** **** 9012')
         self.assertFalse(self.env['payment.click.emulator.payment'].search([]), "nothing was charged")
 
-    def test_a_refused_charge_records_nothing_and_says_why(self):
+    def test_a_refused_charge_says_why_and_books_nothing(self):
         token = self._save_card().token_id
         self._emulated_tokens().unlink()  # Click no longer knows the card
         second = self._invoice(7000.0)
-        message = self._checkout(second, token=token)
-        self.assertIn("Click refused the card payment", message)
-        self.assertIn("Card token not found or expired", message)
-        self.assertFalse(second.transaction_ids)
+        tx = self._tx(self._checkout(second, token=token)['reference'])
+        self.assertEqual(tx.state, 'error', "the status page shows Click's reason")
+        self.assertIn("Click refused the card payment", tx.state_message)
+        self.assertIn("Card token not found or expired", tx.state_message)
+        self.assertFalse(tx.payment_id)
         self.assertEqual(second.payment_state, 'not_paid')
+        self.assertTrue(second.message_ids.filtered(lambda m: tx.reference in (m.body or '')),
+                        "the refusal is noted on the invoice")
 
     def test_a_saved_card_is_never_charged_more_than_is_left(self):
         tx = self._save_card()
