@@ -36,12 +36,14 @@ class FiscalError(ValueError):
     """A receipt that cannot be built; ``line`` names the document line at fault, if any.
 
     ``labels`` names every line at fault when there are several (``(line,)`` by default).
+    ``by_hand`` says that no correction lets Click issue it: the cash register has to.
     """
 
-    def __init__(self, message, line=None, labels=None):
+    def __init__(self, message, line=None, labels=None, by_hand=False):
         super().__init__(message)
         self.line = line
         self.labels = tuple(labels) if labels is not None else (line,) if line is not None else ()
+        self.by_hand = by_hand
 
 
 @dataclass(frozen=True)
@@ -419,8 +421,8 @@ def _raise_total_mismatch(lines, total, paid_tiyin):
             "document (an instalment, an advance, or the balance after another payment). Click's fiscal receipt "
             "lists goods sold, and it has no receipt for a partial payment; spreading the payment over the goods "
             "would declare discounts that were never given. Issue this receipt from your cash register and attach "
-            "it with Action > Attach an existing receipt (QR URL).")
+            "it with Action > Attach an existing receipt (QR URL).", by_hand=True)
     raise FiscalError(
         f"The fiscal receipt must match the Click payment exactly, but {both}: Click was paid more than the "
         "document's lines. Issue this receipt from your cash register and attach it with Action > Attach an "
-        "existing receipt (QR URL).")
+        "existing receipt (QR URL).", by_hand=True)

@@ -129,10 +129,12 @@ class PaymentTransaction(models.Model):
         try:
             receipt = self._click_build_fiscal_receipt()
         except FiscalError as error:
-            self._click_receipt_failed(_(
-                "The fiscal receipt of %(documents)s (Click payment %(payment)s) was not sent: %(error)s "
-                "Fix it, then use Action > Send fiscal receipt to Click.",
+            not_sent = _(
+                "The fiscal receipt of %(documents)s (Click payment %(payment)s) was not sent: %(error)s",
                 documents=self._click_receipt_documents_name(), payment=self.provider_reference, error=error,
+            )
+            self._click_receipt_failed(not_sent if error.by_hand else _(
+                "%s Fix it, then use Action > Send fiscal receipt to Click.", not_sent,
             ))
             return
         client = self.provider_id._click_get_merchant_client()
@@ -301,7 +303,18 @@ class PaymentTransaction(models.Model):
                 "These products need a marking code for each unit sold on the fiscal receipt, which an online payment "
                 "does not know: %s. Issue this receipt from your cash register, scanning the codes, and attach it "
                 "with Action > Attach an existing receipt (QR URL).", ', '.join(marked.mapped('display_name')),
-            ))
+            ), by_hand=True)
+        advances = documents.filtered(lambda document: any(
+            line.price_total > 0 and line._fields.get('is_downpayment') and line.is_downpayment
+            for line in document[lines_field]
+        ))
+        if advances:
+            raise FiscalError(_(
+                "%s invoices an advance (down payment): a fiscal receipt lists goods sold, and Click's has no type for "
+                "an advance. Issue this receipt from your cash register and attach it with Action > Attach an "
+                "existing receipt (QR URL); the final invoice's receipt deducts the advance.",
+                ', '.join(advances.mapped('display_name')),
+            ), by_hand=True)
         lines = self._click_fiscal_lines(documents)
         missing = fiscal.check_lines(lines)
         if missing:

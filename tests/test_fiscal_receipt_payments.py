@@ -115,6 +115,7 @@ class TestFiscalReceiptPayments(FiscalReceiptCommon):
         self.assertFalse(submit.called, "nothing is sent half right")
         self.assertEqual(tx.click_receipt_state, 'failed')
         self.assertIn("covers part of the document", tx.click_receipt_error)
+        self.assertNotIn("Fix it", tx.click_receipt_error, "nothing to fix in Odoo: the cash register issues it")
         self.assertIn("35,900.00 so'm", tx.click_receipt_error)
         self.assertIn("10,000.00 so'm", tx.click_receipt_error)
         activity = self._activity()
@@ -123,6 +124,27 @@ class TestFiscalReceiptPayments(FiscalReceiptCommon):
         self.invoice.action_click_attach_fiscal_receipt()
         tx._click_attach_fiscal_receipt(url)
         self.assertEqual((self.invoice.click_receipt_state, self.invoice.click_receipt_qr_url), ('done', url))
+
+    @MUTE
+    def test_an_advance_invoice_is_left_to_the_cash_register(self):
+        """A down-payment invoice sells no goods yet: the to-do says so, not that its product lacks an IKPU."""
+        order = self._order()
+        order.action_confirm()
+        self.env['sale.advance.payment.inv'].with_context(active_model='sale.order', active_ids=order.ids).create({
+            'advance_payment_method': 'fixed', 'fixed_amount': 10000.0,
+        }).create_invoices()
+        advance = order.invoice_ids
+        advance.action_post()
+        tx = self._pay_click('INV-ADVANCE', advance.amount_total, invoice_ids=[advance.id])
+        with self._spy_submit() as submit:
+            self._run_cron()
+        self.assertFalse(submit.called)
+        self.assertEqual(tx.click_receipt_state, 'failed')
+        self.assertIn("invoices an advance (down payment)", tx.click_receipt_error)
+        self.assertNotIn("Set an IKPU", tx.click_receipt_error)
+        self.assertNotIn("Fix it", tx.click_receipt_error)
+        self.invoice = advance
+        self.assertIn("cash register", self._activity().note)
 
     # === Commission === #
 
