@@ -22,6 +22,9 @@ CLICK_TIMEZONE = 'Asia/Tashkent'
 
 # The status sync gives up on payments Click announced longer ago than this.
 SYNC_MAX_AGE_DAYS = 35
+# A saved card's or CLICK Pass charge Click has not finished counts against what is left to pay for
+# this long: a replayed request or a second cashier cannot charge the same balance again meanwhile.
+CHARGE_UNDER_WAY = timedelta(hours=1)
 
 # What the test-mode emulator can be told to get wrong, the way Click can.
 EMULATOR_FAULTS = [
@@ -35,6 +38,8 @@ EMULATOR_FAULTS = [
 
 # Cards typed at checkout, paid through a Click card token and optionally saved (SPEC §7.5.7-10).
 CARD_PAYMENT_METHOD_CODE = 'click_card'
+# Each card typed sends an SMS to its owner: a payment may ask Click for this many codes at most.
+CARD_MAX_REQUESTS = 3
 
 DEFAULT_PAYMENT_METHOD_CODES = {'click', 'click_app', CARD_PAYMENT_METHOD_CODE}
 

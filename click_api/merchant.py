@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 from urllib3.util.retry import Retry
 
 from .amounts import format_amount, to_decimal
@@ -55,11 +56,16 @@ class MerchantApiError(Exception):
 
 
 class MerchantTransportError(MerchantApiError):
-    """No answer from Click: the connection failed or timed out (``timeout`` tells which)."""
+    """No answer from Click: the connection failed or timed out (``timeout`` tells which).
 
-    def __init__(self, message, timeout):
+    ``sent`` tells whether the request may have reached Click: only a connection that could not
+    be made at all is sure not to have.
+    """
+
+    def __init__(self, message, timeout, sent=True):
         super().__init__(message)
         self.timeout = timeout
+        self.sent = sent
 
 
 class MerchantHttpError(MerchantApiError):
@@ -111,7 +117,7 @@ def outcome_unknown(error):
     """Whether Click may have acted on a call that ended in ``error``: a timeout, a server failure or an
     unreadable answer. A refusal, or a connection that never opened, leaves nothing done at Click."""
     if isinstance(error, MerchantTransportError):
-        return error.timeout
+        return error.sent
     if isinstance(error, MerchantResponseError):
         return True
     return isinstance(error, MerchantHttpError) and error.status >= 500
@@ -213,6 +219,18 @@ def _tiyin(value, name):
     return value
 
 
+def _never_sent(exc):
+    """Whether a failed call surely never reached Click: no connection could be made.
+
+    A connection dropped later (reset, closed before the answer) may have carried the request.
+    """
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, 'reason', reason)  # urllib3's MaxRetryError holds the cause
+    return isinstance(reason, NewConnectionError)
+
+
 def _os_reason(exc):
     """The operating system's reason for a failed connection, e.g. ``Connection refused``."""
     while exc is not None:
@@ -303,10 +321,14 @@ class MerchantClient:
             message = f"Click's Merchant API did not answer {endpoint} within {read} seconds."
             if method != 'GET':
                 message += " Click may still carry it out: check the payment's status before trying again."
-        else:
+        elif _never_sent(exc):
             message = (f"Could not connect to Click's Merchant API at {self.base_url} ({_os_reason(exc)}): "
                        "check this server's internet connection and the API base URL.")
-        return MerchantTransportError(message, timeout=isinstance(exc, requests.Timeout))
+        else:
+            message = f"The connection to Click's Merchant API broke during {endpoint} ({_os_reason(exc)})."
+            if method != 'GET':
+                message += " Click may still carry it out: check the payment's status before trying again."
+        return MerchantTransportError(message, timeout=isinstance(exc, requests.Timeout), sent=not _never_sent(exc))
 
     def create_invoice(self, amount, phone_number, merchant_trans_id):
         """Send a payment request to the Click user with this phone number (SPEC §7.5.1).

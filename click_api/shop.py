@@ -220,12 +220,20 @@ def decide(request, status, prepare_id, expected_amount, amount_left=None, paid_
     return Decision(ShopError.SUCCESS, Effect.CONFIRM)
 
 
+def payment_finished(payment_status):
+    """Whether a Merchant API ``payment_status`` settles the payment: successful (2), or failed or
+    reversed (negative). Anything else, undocumented values included, leaves it to be asked again."""
+    return payment_status is not None and (payment_status == PAYMENT_SUCCESSFUL or payment_status < 0)
+
+
 def status_request(service_id, reference, prepare_id, amount, payment_id, click_trans_id, payment_status, note):
     """The Complete that a finished payment's Merchant API status stands for (SPEC §7.5.3-4).
 
     Status sync settles through the same table as Complete: a successful payment reads as
     ``error=0``, a failed or reversed one as its negative status.
     """
+    if not payment_finished(payment_status):
+        raise ValueError(f"payment_status {payment_status!r} does not settle a payment")
     return ShopRequest(
         action=COMPLETE, click_trans_id=click_trans_id, service_id=service_id, click_paydoc_id=payment_id,
         merchant_trans_id=reference, merchant_prepare_id=prepare_id, amount=amount,

@@ -313,6 +313,25 @@ class PaymentTransaction(models.Model):
                 lefts.append(total - invoiced + unpaid)
         return min(to_decimal(left) for left in lefts) if lefts else None
 
+    def _click_charges_under_way(self):
+        """The saved-card and CLICK Pass charges of this transaction's documents that Click has not
+        finished, started within ``const.CHARGE_UNDER_WAY``: what they may still take, and them.
+
+        Such a charge is committed before Click is asked; until its answer settles it, it counts
+        against what is left to pay.
+        """
+        self.ensure_one()
+        documents = [('invoice_ids', 'in', self.invoice_ids._origin.ids)]
+        if 'sale_order_ids' in self._fields and self.sale_order_ids:
+            documents = ['|', *documents, ('sale_order_ids', 'in', self.sale_order_ids._origin.ids)]
+        txs = self.search([
+            ('id', 'not in', self._origin.ids), ('provider_code', '=', 'click'), ('state', 'in', ('draft', 'pending')),
+            ('click_prepare_date', '>=', fields.Datetime.now() - const.CHARGE_UNDER_WAY),
+            '|', ('click_is_pass', '=', True), ('payment_method_code', '=', const.CARD_PAYMENT_METHOD_CODE),
+            *documents,
+        ])
+        return sum((to_decimal(tx.amount) for tx in txs), to_decimal(0)), txs
+
     def _click_in_own_currency(self, amount, record):
         """``amount``, in ``record``'s currency, converted to this transaction's currency."""
         if record.currency_id == self.currency_id:
@@ -491,7 +510,7 @@ class PaymentTransaction(models.Model):
                 raise
             status = client.payment_status(self.provider_reference)
         payment_id, payment_status = status.get('payment_id'), status.get('payment_status')
-        if payment_id is None or payment_status is None or 0 <= payment_status < shop.PAYMENT_SUCCESSFUL:
+        if payment_id is None or not shop.payment_finished(payment_status):
             return _("Click has not finished the payment %(reference)s yet (status %(status)s).",
                      reference=self.reference, status=payment_status)
         try:

@@ -27,6 +27,9 @@ class PaymentTransaction(models.Model):
         readonly=True, copy=False, groups='base.group_system',
         help="The token Click issued for the card typed at checkout, until its SMS code is confirmed.",
     )
+    click_card_requests = fields.Integer(
+        readonly=True, copy=False, help="How many times Click was asked to text a code for this payment.",
+    )
 
     # === BUSINESS METHODS - PAYMENT FLOW === #
 
@@ -64,15 +67,20 @@ class PaymentTransaction(models.Model):
             raise UserError(_("Check the expiry date: the month and year printed on the card, as MMYY "
                               "(for example 0329), of a card that has not expired."))
         self._click_check_card_payment()
+        if self.click_card_requests >= const.CARD_MAX_REQUESTS:
+            raise UserError(_("Click has texted %s codes for this payment already. Start the payment again, or "
+                              "choose another payment method.", const.CARD_MAX_REQUESTS))
+        client = self.provider_id._click_get_merchant_client()
+        if previous := self.sudo().click_card_token:  # another card typed for the same payment
+            self.sudo().click_card_token = False
+            self._click_delete_card_token(previous, client)
         try:
-            answer = self.provider_id._click_get_merchant_client().request_card_token(
-                card_number, expire_date, temporary=not self.tokenize,
-            )
+            answer = client.request_card_token(card_number, expire_date, temporary=not self.tokenize)
         except MerchantApiError as error:
             raise UserError(self._click_card_error(_("Click did not accept this card"), error)) from None
         if not answer.get('card_token'):
             raise UserError(_("Click did not issue a token for this card; please try again."))
-        self.click_card_token = answer['card_token']
+        self.write({'click_card_token': answer['card_token'], 'click_card_requests': self.click_card_requests + 1})
         return answer.get('phone_number') or ''
 
     def _click_verify_card(self, sms_code):
@@ -106,7 +114,7 @@ class PaymentTransaction(models.Model):
             self._click_charge_card(card_token)
         except UserError as error:  # refused before Click was called
             self._set_error(error.args[0])
-        if self.state == 'error':
+        if self.state in ('error', 'cancel'):  # refused, or failed at Click: no card is kept
             self._click_delete_card_token(card_token, client)
             return
         if self.tokenize and self.state in ('pending', 'done'):
@@ -186,7 +194,7 @@ class PaymentTransaction(models.Model):
         payment_id = shop.read_id(str(answer.get('payment_id') or ''))
         payment_status = answer.get('payment_status')
         tx.provider_reference = payment_id and str(payment_id)
-        if payment_id is None or payment_status is None or 0 <= payment_status < shop.PAYMENT_SUCCESSFUL:
+        if payment_id is None or not shop.payment_finished(payment_status):
             tx._click_wait_for_status(_(
                 "Click is processing the card payment %s; Odoo asks Click again shortly.", payment_id or '',
             ))
@@ -215,6 +223,8 @@ class PaymentTransaction(models.Model):
         self._ensure_provider_is_not_disabled()
         self._click_check_currency(self.currency_id)
         amount_left = self._click_amount_left()
+        if amount_left is not None:
+            amount_left -= self._click_charges_under_way()[0]
         if amount_left is not None and to_decimal(self.amount) - amount_left > TOLERANCE:
             raise UserError(_(
                 "Only %(left)s is left to pay on what %(reference)s pays; the card was not charged.",

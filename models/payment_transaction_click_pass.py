@@ -11,7 +11,7 @@ from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.click_api.merchant import (
     MerchantApiError, MerchantBusinessError, mask_card_number, outcome_unknown,
 )
-from odoo.addons.payment_click.click_api.shop import PAYMENT_SUCCESSFUL, ShopRejection
+from odoo.addons.payment_click.click_api.shop import ShopRejection, payment_finished
 
 _logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class PaymentTransaction(models.Model):
             except MerchantApiError as error:
                 problem = _("Click did not confirm it: %s", error)
         status = self._click_pass_wait(client, payment_id, status)
-        if status is None or 0 <= status < PAYMENT_SUCCESSFUL:
+        if not payment_finished(status):
             self._click_pass_leave_pending(problem or _("Click is still processing the payment."))
             return
         try:
@@ -97,7 +97,7 @@ class PaymentTransaction(models.Model):
     def _click_pass_wait(client, payment_id, status):
         """Ask Click a few times about a payment still processing; return its last known status or None."""
         for delay in const.CLICK_PASS_POLL_DELAYS:
-            if status is not None and not 0 <= status < PAYMENT_SUCCESSFUL:
+            if payment_finished(status):
                 break
             time.sleep(delay)
             try:
@@ -123,11 +123,3 @@ class PaymentTransaction(models.Model):
         self._set_error(_("Click refused the CLICK Pass payment, nothing was charged: %s", reason))
         _logger.info("CLICK Pass payment %s refused: %s", self.reference, reason)
 
-    def _click_pass_under_way(self, documents):
-        """What CLICK Pass payments of ``documents`` still being processed may take, in so'm."""
-        field = 'invoice_ids' if documents._name == 'account.move' else 'sale_order_ids'
-        txs = self.search([
-            ('id', 'not in', self.ids), ('click_is_pass', '=', True), ('state', 'in', ('draft', 'pending')),
-            (field, 'in', documents.ids),
-        ])
-        return sum((to_decimal(tx.amount) for tx in txs), to_decimal(0)), txs

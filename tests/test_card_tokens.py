@@ -228,6 +228,15 @@ class TestCardTokens(ClickCardCommon):
         self._save_card()
         self.assertEqual(self._tx(reference).state, 'draft')
 
+    def test_a_payment_asks_click_for_three_codes_at_most(self):
+        """Each card typed texts its owner: a payment cannot be used to send SMS after SMS."""
+        reference = self._checkout()['reference']
+        for _attempt in range(3):
+            self.assertEqual(self._request_token(reference).get('phone_number'), '99890***4567')
+        self.assertEqual(len(self._emulated_tokens()), 1, "each new card replaces the last one at Click")
+        self.assertIn("Start the payment again", self._request_token(reference))
+        self.assertEqual(len(self._emulated_tokens()), 1)
+
     def test_only_the_browser_that_started_the_payment_may_send_a_card(self):
         reference = self._checkout()['reference']
         self.authenticate(None, None)  # another visitor, who guessed the reference
@@ -335,6 +344,19 @@ class TestCardTokens(ClickCardCommon):
         with self.assertRaisesRegex(UserError, "left to pay"):
             late._send_payment_request()
         self.assertEqual(self.env['payment.click.emulator.payment'].search_count([]), 1)
+
+    def test_a_charge_click_has_not_finished_is_not_charged_again(self):
+        """A replayed request or a second try while Click still processes the card finds nothing left."""
+        first = self._save_card(PROCESSING)
+        self.assertEqual(first.state, 'pending')
+        again = self.env['payment.transaction'].create({
+            'provider_id': self.click.id, 'payment_method_id': self.card_method.id, 'amount': 15000.0,
+            'currency_id': self.currency.id, 'partner_id': self.portal_partner.id, 'operation': 'online_token',
+            'token_id': first.token_id.id, 'invoice_ids': [fields.Command.set(self.invoice.ids)],
+        })
+        with self.assertRaisesRegex(UserError, "left to pay"):
+            again._send_payment_request()
+        self.assertEqual(self.env['payment.click.emulator.payment'].search_count([]), 1, "charged once")
 
     # === Deleting a saved card === #
 

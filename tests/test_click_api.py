@@ -186,6 +186,15 @@ class TestShopRequests(BaseCase):
         self.assertNotIn('merchant_prepare_id', shop.build_answer(ShopError.ALREADY_PAID, PREPARE_FORM, 77))
 
 
+    def test_only_success_or_failure_settles_a_merchant_api_status(self):
+        """SPEC §7.5.3: 2 is successful and negatives failed; 0, 1 and undocumented values are asked again."""
+        self.assertEqual([shop.payment_finished(s) for s in (2, -1, -9, None, 0, 1, 3, 7)],
+                         [True, True, True, False, False, False, False, False])
+        self.assertEqual(shop.status_request(1, 'S1', 5, Decimal('10'), 9, 8, 2, '').error, 0)
+        self.assertEqual(shop.status_request(1, 'S1', 5, Decimal('10'), 9, 8, -9, 'Reversed').error, -9)
+        with self.assertRaises(ValueError):
+            shop.status_request(1, 'S1', 5, Decimal('10'), 9, 8, 3, '')
+
 @tagged('post_install', '-at_install', 'click_unit')
 class TestDeployment(BaseCase):
 

@@ -178,6 +178,8 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
         self.assertEqual(tx.state, 'pending', "Click may have charged")
         self.assertIn("answer was lost", action['params']['message'])
         self.assertFalse(tx.payment_id)
+        second = self._wizard()
+        self.assertEqual(second.amount_left, 0.0, "a second cashier cannot charge the same balance meanwhile")
 
     @MUTE
     def test_a_refused_call_is_a_failure(self):

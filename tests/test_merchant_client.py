@@ -244,8 +244,30 @@ class TestMerchantClient(ClickServerCase):
         with self.assertRaises(MerchantTransportError) as caught:
             client.payment_status(1)
         self.assertFalse(caught.exception.timeout)
+        self.assertFalse(caught.exception.sent, "nothing reached Click")
         self.assertIn("Connection refused", str(caught.exception))
         self.assertIsNone(caught.exception.__cause__)
+
+    def test_a_connection_dropped_after_sending_may_have_reached_click(self):
+        """Click may have debited the card before the connection broke: the outcome is unknown."""
+        listener = socket.create_server(('127.0.0.1', 0))
+        self.addCleanup(listener.close)
+
+        def read_then_hang_up():
+            connection, _address = listener.accept()
+            with connection:
+                connection.recv(65536)
+
+        thread = threading.Thread(target=read_then_hang_up, daemon=True)
+        thread.start()
+        client = self.make_client(base_url=f'http://127.0.0.1:{listener.getsockname()[1]}/v2/merchant/')
+        with self.assertRaises(MerchantTransportError) as caught:
+            client.pay_with_card_token(CARD_TOKEN, 1000, 'INV-1')
+        thread.join()
+        self.assertTrue(caught.exception.sent)
+        self.assertTrue(merchant.outcome_unknown(caught.exception))
+        self.assertIn("broke during", str(caught.exception))
+        self.assertIn("check the payment's status", str(caught.exception))
 
     def test_get_is_retried_on_unavailable(self):
         self.script((503, 'busy'), (503, 'busy'), (200, dict(OK, payment_id=5, payment_status=2)))
@@ -418,7 +440,7 @@ class TestOutcomeUnknown(BaseCase):
 
     def test_refusals_and_unopened_connections_charged_nothing(self):
         for error in (
-            MerchantTransportError("connection refused", timeout=False),
+            MerchantTransportError("connection refused", timeout=False, sent=False),
             MerchantHttpError("HTTP 401", 401, "wrong credentials"),
             MerchantBusinessError("refused", -5017, "Insufficient funds"),
         ):

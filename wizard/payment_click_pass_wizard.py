@@ -179,10 +179,10 @@ class PaymentClickPassWizard(models.TransientModel):
         }
 
     def _amount_left(self):
-        """What is left to pay on the document, less the CLICK Pass payments still under way, in so'm."""
+        """What is left to pay on the document, less the Click charges still under way, in so'm."""
         tx = self.env['payment.transaction'].sudo().new(self._document_values())
         left = tx._click_amount_left() or to_decimal(0)
-        under_way, _txs = tx._click_pass_under_way(self._document())
+        under_way, _txs = tx._click_charges_under_way()
         return max(left - under_way, to_decimal(0))
 
     @api.model
@@ -205,14 +205,16 @@ class PaymentClickPassWizard(models.TransientModel):
         if problem := self._document_problem(document):
             return problem
         provider = self.provider_id.sudo()
-        if provider.code != 'click' or provider.state not in ('enabled', 'test'):
+        if provider.code != 'click' or provider.state not in ('enabled', 'test') \
+                or provider.company_id != document.company_id:
             return _("No Click provider is enabled or in test mode for %s: set one up under Payment Providers.",
                      document.company_id.name)
         amount, left = to_decimal(self.amount), self._amount_left()
         if amount <= 0:
             return _("Enter an amount to charge above zero.")
         if amount > left:
-            _under_way, txs = self.env['payment.transaction'].sudo()._click_pass_under_way(document)
+            _under_way, txs = self.env['payment.transaction'].sudo().new(
+                self._document_values())._click_charges_under_way()
             return _("Only %(left)s is left to pay on %(document)s%(under_way)s; lower the amount.",
                      left=self._format(left), document=document.display_name,
                      under_way=_(", while Click is still processing %s", ', '.join(txs.mapped('reference')))
