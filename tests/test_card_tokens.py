@@ -333,30 +333,27 @@ class TestCardTokens(ClickCardCommon):
         self.assertTrue(second.message_ids.filtered(lambda m: tx.reference in (m.body or '')),
                         "the refusal is noted on the invoice")
 
+    def _charge_again(self, token):
+        """Charge ``token`` for the whole invoice once more, as code calling the token flow does."""
+        again = self.env['payment.transaction'].create({
+            'provider_id': self.click.id, 'payment_method_id': self.card_method.id, 'amount': 15000.0,
+            'currency_id': self.currency.id, 'partner_id': self.portal_partner.id, 'operation': 'online_token',
+            'token_id': token.id, 'invoice_ids': [fields.Command.set(self.invoice.ids)],
+        })
+        with self.assertRaisesRegex(UserError, "left to pay"):
+            again._send_payment_request()
+        self.assertEqual(self.env['payment.click.emulator.payment'].search_count([]), 1, "charged once")
+
     def test_a_saved_card_is_never_charged_more_than_is_left(self):
         tx = self._save_card()
         tx._post_process()
-        late = self.env['payment.transaction'].create({
-            'provider_id': self.click.id, 'payment_method_id': self.card_method.id, 'amount': 15000.0,
-            'currency_id': self.currency.id, 'partner_id': self.portal_partner.id, 'operation': 'online_token',
-            'token_id': tx.token_id.id, 'invoice_ids': [fields.Command.set(self.invoice.ids)],
-        })
-        with self.assertRaisesRegex(UserError, "left to pay"):
-            late._send_payment_request()
-        self.assertEqual(self.env['payment.click.emulator.payment'].search_count([]), 1)
+        self._charge_again(tx.token_id)
 
     def test_a_charge_click_has_not_finished_is_not_charged_again(self):
         """A replayed request or a second try while Click still processes the card finds nothing left."""
         first = self._save_card(PROCESSING)
         self.assertEqual(first.state, 'pending')
-        again = self.env['payment.transaction'].create({
-            'provider_id': self.click.id, 'payment_method_id': self.card_method.id, 'amount': 15000.0,
-            'currency_id': self.currency.id, 'partner_id': self.portal_partner.id, 'operation': 'online_token',
-            'token_id': first.token_id.id, 'invoice_ids': [fields.Command.set(self.invoice.ids)],
-        })
-        with self.assertRaisesRegex(UserError, "left to pay"):
-            again._send_payment_request()
-        self.assertEqual(self.env['payment.click.emulator.payment'].search_count([]), 1, "charged once")
+        self._charge_again(first.token_id)
 
     # === Deleting a saved card === #
 
