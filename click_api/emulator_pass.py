@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from .emulator import CANCELLED_BY_CLICK, MerchantRefusal, bad_request, read_amount, read_text, success
 from .merchant import mask_card_number
-from .shop import PAYMENT_SUCCESSFUL
+from .shop import PAYMENT_PROCESSING, PAYMENT_SUCCESSFUL
 
 OTP_LENGTH = 13  # as in Click's example, "1234567415821"
 # How long the Click app's code stays valid: Click's own codes refresh within a minute or so, the
@@ -16,7 +16,6 @@ OTP_LENGTH = 13  # as in Click's example, "1234567415821"
 CODE_VALIDITY = timedelta(minutes=5)
 CONFIRM_WINDOW = timedelta(seconds=30)  # SPEC §8.3: an unconfirmed payment is cancelled after 30 s
 PROCESSING_TIME = timedelta(seconds=30)  # how long a 'processing' code's payment stays processing
-PAYMENT_PROCESSING = 1
 NOT_CONFIRMED_NOTE = "Cancelled: the merchant did not confirm the payment within 30 seconds"
 # What the code's payer has set the emulated app to do with the next payment.
 OUTCOMES = ('pay', 'confirm', 'processing', 'fail')

@@ -47,6 +47,7 @@ PREPARE_FIELDS = (
 COMPLETE_FIELDS = PREPARE_FIELDS + ('merchant_prepare_id',)
 
 # Merchant API payment_status (SPEC §7.5.3): below 0 failed, 0 created, 1 processing, 2 successful.
+PAYMENT_PROCESSING = 1
 PAYMENT_SUCCESSFUL = 2
 
 MAX_BIGINT = 2 ** 63 - 1

@@ -4,9 +4,7 @@ from odoo import api, fields, models
 from odoo.addons.payment_click.click_api import emulator, emulator_cards
 from odoo.addons.payment_click.click_api.emulator import MerchantRefusal
 from odoo.addons.payment_click.click_api.emulator_cards import CardCode, CardOutcome
-from odoo.addons.payment_click.click_api.shop import PAYMENT_SUCCESSFUL
-
-PAYMENT_PROCESSING = 1
+from odoo.addons.payment_click.click_api.shop import PAYMENT_PROCESSING, PAYMENT_SUCCESSFUL
 
 
 class PaymentClickEmulatorCardToken(models.Model):

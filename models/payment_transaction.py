@@ -16,7 +16,7 @@ from odoo.tools.misc import hmac as hmac_tool
 
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api import merchant, shop
-from odoo.addons.payment_click.click_api.amounts import format_amount as click_amount, to_decimal
+from odoo.addons.payment_click.click_api.amounts import TOLERANCE, format_amount as click_amount, to_decimal
 from odoo.addons.payment_click.click_api.shop import Alert, Effect, ShopError, ShopRejection, TxStatus
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError, MerchantBusinessError
 from odoo.addons.payment_click.click_api.signing import signature_matches
@@ -152,6 +152,14 @@ class PaymentTransaction(models.Model):
             ))
         return super()._create_payment(**extra_create_values)
 
+    def _get_received_message(self):
+        """Override of `payment` to say, on the documents, why a Click payment is still pending and
+        what happens next (a charge Click has not finished, an invoice waiting in the Click app)."""
+        message = super()._get_received_message()
+        if self.provider_code == 'click' and self.state == 'pending' and self.state_message:
+            message += Markup('<br/>') + self.state_message
+        return message
+
     def _log_message_on_linked_documents(self, message):
         """Override of `payment` to write as OdooBot for a payer without an e-mail address.
 
@@ -284,8 +292,9 @@ class PaymentTransaction(models.Model):
 
         Invoices: their residual, less other done or authorized transactions whose payment is not
         booked yet. Orders: their total, less what other done or authorized transactions and
-        their invoices' payments cover. With both, the smaller. An unsaved transaction (``new``)
-        tells what is left before a payment is made.
+        their invoices' payments cover. With both, the smaller; less, in any case, the saved-card and
+        CLICK Pass charges still under way. An unsaved transaction (``new``) tells what is left
+        before a payment is made.
         """
         self.ensure_one()
         paid_states = [('id', 'not in', self.ids), ('state', 'in', ('authorized', 'done'))]
@@ -311,7 +320,23 @@ class PaymentTransaction(models.Model):
                 unpaid = sum(sign[inv.move_type] * self._click_in_own_currency(inv.amount_residual, inv)
                              for inv in order_invoices)
                 lefts.append(total - invoiced + unpaid)
-        return min(to_decimal(left) for left in lefts) if lefts else None
+        if not lefts:
+            return None
+        return min(to_decimal(left) for left in lefts) - self._click_charges_under_way()[0]
+
+    def _click_check_chargeable(self):
+        """Refuse, before Click is called, a saved-card or CLICK Pass charge that Click must not make."""
+        self.ensure_one()
+        if self.state != 'draft' or self.operation not in ('online_direct', 'online_token', 'offline'):
+            raise UserError(_("%s is not a payment waiting to be charged.", self.reference))
+        self._ensure_provider_is_not_disabled()
+        self._click_check_currency(self.currency_id)
+        amount_left = self._click_amount_left()
+        if amount_left is not None and to_decimal(self.amount) - amount_left > TOLERANCE:
+            raise UserError(_(
+                "Only %(left)s is left to pay on what %(reference)s pays; nothing was charged.",
+                left=format_amount(self.env, float(max(amount_left, 0)), self.currency_id), reference=self.reference,
+            ))
 
     def _click_charges_under_way(self):
         """The saved-card and CLICK Pass charges of this transaction's documents that Click has not
@@ -429,11 +454,11 @@ class PaymentTransaction(models.Model):
             message = Markup('%s <a href="/odoo/payment.transaction/%s">%s</a>') % (
                 message, self.id, _("Open the payment %s", self.reference),
             )
-        records = self._click_linked_documents() or [self.partner_id]
+        documents = self._click_linked_documents() or [self.partner_id]
         responsible = self._click_accountant()
-        for record in (record.with_context(mail_notify_force_send=False) for record in records):
+        for record in (doc.with_context(mail_notify_force_send=False) for docs in documents for doc in docs):
             if self.env['mail.activity'].search_count([
-                ('res_model', '=', record._name), ('res_id', 'in', record.ids), ('summary', '=', summary),
+                ('res_model', '=', record._name), ('res_id', '=', record.id), ('summary', '=', summary),
             ], limit=1):
                 continue
             record.message_post(body=message, subtype_xmlid='mail.mt_note')
@@ -555,6 +580,12 @@ class PaymentTransaction(models.Model):
             else:
                 client.partial_reverse_payment(self.provider_reference, amount)
         except MerchantApiError as error:
+            if merchant.outcome_unknown(error):  # Click may have reversed it: a bank transfer could refund twice
+                raise UserError(_(
+                    "Click did not say whether it reversed the payment %(reference)s: %(error)s Check the payment "
+                    "in Click's merchant cabinet before refunding the customer in any other way.",
+                    reference=self.reference, error=error,
+                )) from error
             raise UserError(_(
                 "Click did not reverse the payment %(reference)s: %(error)s Nothing was refunded; you "
                 "can refund the customer by bank transfer instead.", reference=self.reference, error=error,

@@ -7,11 +7,9 @@ import logging
 
 from odoo import _, fields, models, modules
 from odoo.exceptions import UserError
-from odoo.tools import format_amount
 
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api import cards, shop
-from odoo.addons.payment_click.click_api.amounts import TOLERANCE, to_decimal
 from odoo.addons.payment_click.click_api.merchant import (
     MerchantApiError, MerchantBusinessError, outcome_unknown,
 )
@@ -87,8 +85,9 @@ class PaymentTransaction(models.Model):
         """Confirm the card with the code of Click's SMS, pay with it and, if asked, save it.
 
         A refused payment sets the transaction in error and deletes the card's token at Click: no
-        card is saved without a payment Click accepted. A validation (a card added from the
-        customer's account) only saves the card.
+        card is saved from a payment Click refused. A payment Click is still processing saves the
+        card, whose SMS code Click verified. A validation (a card added from the customer's
+        account) only saves the card.
 
         :raise UserError: for a wrong or expired code, which the customer may type again
         """
@@ -179,7 +178,11 @@ class PaymentTransaction(models.Model):
         if not modules.module.current_test:
             self.env.cr.commit()  # pylint: disable=invalid-commit  # the payment is on record before Click charges
         tx = self._click_lock_transaction(self.reference, self.provider_id)
-        tx._click_check_chargeable()  # again, under the lock
+        try:
+            tx._click_check_chargeable()  # again, under the lock: another charge may have come first
+        except UserError as error:  # the payment is on record already: it ends in error, not left draft
+            tx._set_error(error.args[0])
+            return
         try:
             client = tx.provider_id._click_get_merchant_client()
             answer = client.pay_with_card_token(card_token, tx.amount, tx.reference)
@@ -214,22 +217,6 @@ class PaymentTransaction(models.Model):
         self._set_pending(state_message=message)
         if self.operation == 'offline':
             self.payment_id = False
-
-    def _click_check_chargeable(self):
-        """Refuse, before Click is called, a card charge that Click must not make."""
-        self.ensure_one()
-        if self.state != 'draft' or self.operation not in ('online_direct', 'online_token', 'offline'):
-            raise UserError(_("%s is not a payment waiting to be charged.", self.reference))
-        self._ensure_provider_is_not_disabled()
-        self._click_check_currency(self.currency_id)
-        amount_left = self._click_amount_left()
-        if amount_left is not None:
-            amount_left -= self._click_charges_under_way()[0]
-        if amount_left is not None and to_decimal(self.amount) - amount_left > TOLERANCE:
-            raise UserError(_(
-                "Only %(left)s is left to pay on what %(reference)s pays; the card was not charged.",
-                left=format_amount(self.env, float(max(amount_left, 0)), self.currency_id), reference=self.reference,
-            ))
 
     def _click_charge_refusal(self, error):
         """The message for a card charge Click refused; no money was taken."""

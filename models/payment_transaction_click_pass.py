@@ -4,6 +4,7 @@ import time
 from markupsafe import Markup
 
 from odoo import _, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
 from odoo.addons.payment_click import const
@@ -38,6 +39,12 @@ class PaymentTransaction(models.Model):
         Click's refusals and lost answers are kept in the state message; nothing is raised.
         """
         self.ensure_one()
+        tx = self._click_lock_transaction(self.reference, self.provider_id)
+        try:
+            tx._click_check_chargeable()  # under the lock: another cashier's charge may have come first
+        except UserError as error:
+            tx._click_pass_fail(error.args[0])
+            return
         client = self.provider_id._click_get_merchant_client()
         try:
             answer = client.click_pass_payment(otp_data, to_decimal(self.amount), self.click_pass_cashbox_code,
@@ -78,19 +85,15 @@ class PaymentTransaction(models.Model):
             self._click_pass_leave_pending(_("Odoo could not record Click's answer yet: %s", rejection.reason))
 
     def _get_received_message(self):
-        """Override of `payment` to name the card of a CLICK Pass payment, or why it is still pending."""
+        """Override of `payment` to name the card of a CLICK Pass payment."""
         message = super()._get_received_message()
-        if not self.click_is_pass:
-            return message
-        if self.state == 'done':
+        if self.click_is_pass and self.state == 'done':
             message += Markup('<br/>') + _(
                 "CLICK Pass: %(processing)s card %(card)s%(desk)s, Click payment %(payment)s.",
                 processing=self.click_processing_type or '', card=self.click_card_number or '',
                 desk=_(" at cash desk %s", self.click_pass_cashbox_code) if self.click_pass_cashbox_code else '',
                 payment=self.provider_reference,
             )
-        elif self.state == 'pending' and self.state_message:
-            message += Markup('<br/>') + self.state_message
         return message
 
     @staticmethod

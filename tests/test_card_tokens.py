@@ -13,6 +13,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click.click_api import emulator_cards
+from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.controllers.card_token import ClickCardTokenController
 from odoo.addons.payment_click.tests.test_click_invoices import ClickInvoiceCommon, ClickShopCommon
 
@@ -354,6 +355,11 @@ class TestCardTokens(ClickCardCommon):
         first = self._save_card(PROCESSING)
         self.assertEqual(first.state, 'pending')
         self._charge_again(first.token_id)
+
+    def test_clicks_page_cannot_take_a_balance_a_card_charge_is_still_taking(self):
+        self._save_card(PROCESSING)
+        page_tx = self._create_click_tx(reference='INV-PAGE', amount=15000.0, invoice_ids=self.invoice.ids)
+        self.assertAnswer(self._click_client().prepare(page_tx.reference, page_tx.amount), ShopError.ALREADY_PAID)
 
     # === Deleting a saved card === #
 

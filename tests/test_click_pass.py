@@ -125,6 +125,9 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
         self._set_emulator_fault('business_error')
         with self.assertRaisesRegex(UserError, "confirmation mode on.*Emulated refusal"):
             self.click.click_pass_confirm_mode = True
+        self.assertFalse(self.click.click_pass_confirm_mode)
+        self.assertFalse(self.env['payment.click.emulator.service'].search(
+            [('provider_id', '=', self.click.id)]).pass_confirm, "Click still confirms nothing")
 
     @MUTE
     def test_a_failed_payment_books_nothing_and_asks_for_a_new_code(self):

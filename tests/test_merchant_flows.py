@@ -56,6 +56,11 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         return credit_note
 
     def _assert_reconciled_refund(self, refund_tx, credit_note, amount):
+        """Click reversed ``amount`` (all of the payment: status -9), and Odoo booked it against the credit note."""
+        emulated = self.env['payment.click.emulator.payment'].search(
+            [('payment_id', '=', refund_tx.source_transaction_id.provider_reference)])
+        self.assertEqual(emulated.reversed_amount, amount, "Click reversed exactly the refund")
+        self.assertEqual(emulated.payment_status, -9 if amount == emulated.amount else 2)
         self.assertEqual(refund_tx.state, 'done')
         refund_tx._post_process()
         payment = refund_tx.payment_id
@@ -153,6 +158,19 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
             credit_note.action_click_refund()
         self.assertFalse(tx.child_transaction_ids)
         self.assertEqual(credit_note.payment_state, 'not_paid')
+
+    @MUTE
+    def test_a_reversal_whose_answer_was_lost_warns_against_refunding_again(self):
+        """Click may have reversed it: telling the user to refund by bank transfer could refund twice."""
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note()
+        self._set_emulator_fault('http_500')
+        with self.assertRaises(UserError) as caught:
+            credit_note.action_click_refund()
+        self.assertIn("did not say whether it reversed", str(caught.exception))
+        self.assertIn("merchant cabinet", str(caught.exception))
+        self.assertNotIn("bank transfer", str(caught.exception))
+        self.assertFalse(tx.child_transaction_ids)
 
     @MUTE
     def test_refunding_several_credit_notes_goes_on_past_a_failure(self):

@@ -204,6 +204,21 @@ class TestMoneySafety(AccountPaymentCommon, ClickCommon):
         self.assertIn("Click 1946296773 debited", self.invoice.message_ids[0].body)
 
     @MUTE
+    def test_a_payment_of_two_invoices_that_overpays_asks_for_a_refund_on_each(self):
+        first = self.init_invoice('out_invoice', partner=self.partner_a, amounts=[10000.0], currency=self.currency,
+                                  post=True)
+        second = self.init_invoice('out_invoice', partner=self.partner_a, amounts=[5000.0], currency=self.currency,
+                                   post=True)
+        tx = self._create_click_tx(reference='INV-AB', amount=15000.0, invoice_ids=(first + second).ids)
+        prepared = self.client.prepare(tx.reference, tx.amount)
+        self._bank_payment(second, 5000.0)  # meanwhile, the customer paid one of them by bank
+        completed = self.client.complete(tx.reference, tx.amount, prepared.body['merchant_prepare_id'])
+        self.assertAnswer(completed, ShopError.SUCCESS)
+        self.assertEqual(tx.state, 'done', "Click debited: the payment is recorded")
+        for invoice in first + second:
+            self.assertIn("more than was left to pay", self._activities(invoice).note)
+
+    @MUTE
     def test_a_debit_for_a_cancelled_transaction_asks_for_a_check(self):
         tx = self._invoice_tx('INV-A')
         prepared, _cancelled = self._prepare_and_complete(tx, error=-5017, error_note='Payment cancelled')

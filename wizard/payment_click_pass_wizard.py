@@ -180,10 +180,8 @@ class PaymentClickPassWizard(models.TransientModel):
 
     def _amount_left(self):
         """What is left to pay on the document, less the Click charges still under way, in so'm."""
-        tx = self.env['payment.transaction'].sudo().new(self._document_values())
-        left = tx._click_amount_left() or to_decimal(0)
-        under_way, _txs = tx._click_charges_under_way()
-        return max(left - under_way, to_decimal(0))
+        left = self.env['payment.transaction'].sudo().new(self._document_values())._click_amount_left()
+        return max(left or to_decimal(0), to_decimal(0))
 
     @api.model
     def _document_problem(self, document):
