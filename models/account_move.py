@@ -105,9 +105,7 @@ class AccountMove(models.Model):
         # The payment of exactly this amount, else the largest one.
         payment = payments.filtered(lambda tx: to_decimal(tx.amount) == amount)[:1] \
             or payments.sorted('amount', reverse=True)[:1]
-        refund_tx = payment._send_refund_request(amount_to_refund=float(amount))
-        refund_tx.invoice_ids = self
-        return refund_tx
+        return payment._click_reverse(amount_to_refund=float(amount), credit_note=self)
 
     def action_click_sync_status(self):
         """Ask Click about the unfinished Click payments of these invoices, and say what it said."""

@@ -570,6 +570,11 @@ class PaymentTransaction(models.Model):
         """
         if self.provider_code != 'click':
             return super()._send_refund_request(amount_to_refund=amount_to_refund)
+        return self._click_reverse(amount_to_refund)
+
+    def _click_reverse(self, amount_to_refund=None, credit_note=None):
+        """Reverse ``amount_to_refund`` (all) of this payment at Click and book it against ``credit_note``
+        (by default, a posted credit note of the invoice owing exactly that amount)."""
         amount = to_decimal(amount_to_refund or self.amount)
         self._click_check_refundable(amount)
         refund_tx = super()._send_refund_request(amount_to_refund=amount_to_refund)
@@ -590,15 +595,15 @@ class PaymentTransaction(models.Model):
                 "Click did not reverse the payment %(reference)s: %(error)s Nothing was refunded; you "
                 "can refund the customer by bank transfer instead.", reference=self.reference, error=error,
             )) from error
-        # A credit note for exactly this amount is what the refund settles.
-        credit_note = self.invoice_ids.reversal_move_ids.filtered(
-            lambda move: move.state == 'posted' and to_decimal(move.amount_residual) == amount
-        )[:1]
+        if credit_note is None:  # a credit note for exactly this amount is what the refund settles
+            credit_note = self.invoice_ids.reversal_move_ids.filtered(
+                lambda move: move.state == 'posted' and to_decimal(move.amount_residual) == amount
+            )[:1]
         refund_tx.write({'provider_reference': self.provider_reference, 'invoice_ids': credit_note.ids})
         refund_tx._set_done(state_message=_(
             "Click reversed %s.", format_amount(self.env, float(amount), self.currency_id),
         ))
-        self.env.ref('payment.cron_post_process_payment_tx')._trigger()
+        refund_tx._post_process()  # booked at once: the credit note shows it paid, and is not refunded twice
         return refund_tx
 
     def _click_check_refundable(self, amount):

@@ -140,6 +140,9 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self.assertEqual(self.click.support_refund, 'partial')
         credit_note.action_click_refund()
         self._assert_reconciled_refund(tx.child_transaction_ids, credit_note, 5000.0)
+        with self.assertRaises(UserError):
+            credit_note.action_click_refund()  # the credit note is paid: nothing is reversed twice
+        self.assertEqual(len(tx.child_transaction_ids), 1)
 
     @MUTE
     def test_last_months_payment_is_not_reversed(self):
