@@ -486,13 +486,19 @@ class PaymentTransaction(models.Model):
                 ('state', 'in', ('draft', 'pending')), ('click_prepare_date', '<', older_than),
                 ('click_prepare_date', '>', older_than - timedelta(days=const.SYNC_MAX_AGE_DAYS)),
             ])
-            for tx in txs:
-                try:
-                    tx._click_sync_status()
-                except MerchantApiError as error:
-                    _logger.info("Click status of %s left for the next run: %s", tx.reference, error)
-                if not modules.module.current_test:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit  # each payment settled on its own
+            if not txs:
+                continue
+            client = provider._click_get_merchant_client()  # one connection to Click for all of them
+            try:
+                for tx in txs:
+                    try:
+                        tx._click_sync_status(client)
+                    except MerchantApiError as error:
+                        _logger.info("Click status of %s left for the next run: %s", tx.reference, error)
+                    if not modules.module.current_test:
+                        self.env.cr.commit()  # pylint: disable=invalid-commit  # each payment settled on its own
+            finally:
+                client.close()
 
     def action_click_sync_status(self):
         """Ask Click now, and tell the user what it said."""
@@ -516,17 +522,18 @@ class PaymentTransaction(models.Model):
     def _click_unreachable_message(self, error):
         return _("Click could not be asked about %(reference)s: %(error)s", reference=self.reference, error=error)
 
-    def _click_sync_status(self):
+    def _click_sync_status(self, client=None):
         """Apply what Click's Merchant API reports about this payment, through the door Complete uses.
 
         Click is asked by reference and creation date (Tashkent), else by its payment number. Only
         a reported success confirms; a failure or reversal cancels; anything else changes nothing.
 
+        :param client: the provider's Merchant API client, when the caller has one open
         :return: what Click said, in words for the user
         :raise MerchantApiError: when Click could not be asked; nothing changed then
         """
         self.ensure_one()
-        client = self.provider_id._click_get_merchant_client()
+        client = client or self.provider_id._click_get_merchant_client()
         created_on = fields.Datetime.context_timestamp(self.with_context(tz=const.CLICK_TIMEZONE), self.create_date)
         try:
             status = client.payment_status_by_mti(self.reference, created_on.date())
