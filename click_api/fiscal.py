@@ -27,8 +27,8 @@ MAX_LABELS = 300
 MAX_LABEL_LENGTH = 21
 MAX_UINT64 = 2 ** 64 - 1
 ELLIPSIS = '…'
-_SPIC = re.compile(r'[0-9]{17}')
-_COMMISSION_IDS = {'TIN': re.compile(r'[0-9]{9}'), 'PINFL': re.compile(r'[0-9]{14}')}
+SPIC_PATTERN = re.compile(r'[0-9]{17}')
+COMMISSION_ID_PATTERNS = {'TIN': re.compile(r'[0-9]{9}'), 'PINFL': re.compile(r'[0-9]{14}')}
 _ONE = Decimal(1)
 
 
@@ -122,7 +122,7 @@ def commission_info_of(tax_id):
     ``UZ`` prefix dropped); any other text goes as a TIN, which the builder refuses saying what it must be."""
     digits = ''.join(str(tax_id or '').split())
     digits = digits[2:] if digits.upper().startswith('UZ') else digits
-    kind = 'PINFL' if _COMMISSION_IDS['PINFL'].fullmatch(digits) else 'TIN'
+    kind = 'PINFL' if COMMISSION_ID_PATTERNS['PINFL'].fullmatch(digits) else 'TIN'
     return {kind: digits}
 
 
@@ -226,7 +226,7 @@ def _kind(line):
 
 
 def _master_data_ok(line):
-    return bool(_SPIC.fullmatch(str(line.spic or '').strip()) and str(line.package_code or '').strip())
+    return bool(SPIC_PATTERN.fullmatch(str(line.spic or '').strip()) and str(line.package_code or '').strip())
 
 
 def _exact(amount):
@@ -266,7 +266,7 @@ def _item(line):
 
 def _check_formats(line):
     label = line.label
-    if not _SPIC.fullmatch(str(line.spic).strip()):
+    if not SPIC_PATTERN.fullmatch(str(line.spic).strip()):
         raise FiscalError(f"The IKPU of {label} must be 17 digits, not \"{line.spic}\".", line=label)
     if len(str(line.package_code).strip()) > MAX_PACKAGE_CODE_LENGTH:
         raise FiscalError(f"The package code of {label} is longer than {MAX_PACKAGE_CODE_LENGTH} characters.",
@@ -373,12 +373,12 @@ def _line_commission_info(line):
 def _commission_info(commission_info):
     if not isinstance(commission_info, dict):
         raise FiscalError("The commission data (CommissionInfo) must give the TIN or the PINFL of the seller.")
-    unknown = set(commission_info) - set(_COMMISSION_IDS)
+    unknown = set(commission_info) - set(COMMISSION_ID_PATTERNS)
     if unknown:
         raise FiscalError("The commission data (CommissionInfo) takes only TIN and PINFL, not "
                           f"{', '.join(sorted(map(str, unknown)))}.")
     result = {}
-    for key, pattern in _COMMISSION_IDS.items():
+    for key, pattern in COMMISSION_ID_PATTERNS.items():
         value = str(commission_info.get(key) or '').strip()
         if value and not pattern.fullmatch(value):
             digits = 9 if key == 'TIN' else 14

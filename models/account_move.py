@@ -184,12 +184,6 @@ class AccountMove(models.Model):
 
     def action_click_send_fiscal_receipt(self):
         """Send the fiscal receipts of these invoices' Click payments now; an issued one is never sent again."""
-        issued = self.filtered(lambda move: move.click_receipt_state == 'done')
-        if issued:
-            raise UserError(_(
-                "These invoices have their fiscal receipt already, and Click never issues two for one payment: "
-                "%s.", ', '.join(issued.mapped('display_name')),
-            ))
         return self._click_receipt_transactions().action_click_send_fiscal_receipt()
 
     def action_click_refresh_fiscal_data(self):
@@ -201,6 +195,4 @@ class AccountMove(models.Model):
     def action_click_attach_fiscal_receipt(self):
         """Open the wizard that attaches a receipt the merchant's own cash register issued."""
         self.ensure_one()
-        if self.click_receipt_state == 'done':
-            raise UserError(_("%s has its fiscal receipt already.", self.display_name))
         return self._click_receipt_transactions().action_click_attach_fiscal_receipt()

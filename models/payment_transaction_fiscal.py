@@ -1,5 +1,4 @@
 import logging
-import re
 from decimal import ROUND_CEILING, Decimal
 from urllib.parse import urlsplit
 
@@ -150,8 +149,13 @@ class PaymentTransaction(models.Model):
                 self._click_receipt_failed(self._click_refusal_message(error))
                 return
             # An earlier try ended without an answer: this refusal may be Click's "the receipt exists".
-            # The fiscal data tells, and nothing is sent again.
+            # The fiscal data tells, and nothing is sent again; Click's note stays, should it be a real refusal.
             _logger.info("Click refused the receipt of %s after an unanswered try: %s", self.reference, error)
+            self.write({
+                'click_receipt_state': 'sent', 'click_receipt_error': getattr(error, 'error_note', None) or str(error),
+                'click_receipt_next_try': False,
+            })
+            return
         except (MerchantApiError, ValueError) as error:
             self._click_receipt_problem(error)
             return
@@ -176,9 +180,10 @@ class PaymentTransaction(models.Model):
             'click_receipt_state': 'done', 'click_receipt_qr_url': qr_url, 'click_receipt_error': False,
             'click_receipt_attempts': 0, 'click_receipt_next_try': False,
         })
-        self._click_receipt_note(Markup('%s <a href="%s" target="_blank">%s</a>') % (
+        records = self._click_receipt_note(Markup('%s <a href="%s" target="_blank">%s</a>') % (
             _("Fiscal receipt issued for Click payment %s:", self.provider_reference), qr_url, qr_url,
         ))
+        self._click_receipt_activities(records).action_feedback(feedback=_("The fiscal receipt is issued."))
 
     def _click_fetch_fiscal_receipt(self):
         """Read the receipt's QR address from Click (SPEC §9.3); while it has none, ask again later."""
@@ -189,15 +194,25 @@ class PaymentTransaction(models.Model):
                 return
         except (MerchantApiError, ValueError) as error:
             return self._click_receipt_problem(error)
-        if self.click_receipt_attempts + 1 >= const.FISCAL_MAX_ATTEMPTS:
-            return self._click_receipt_failed(_(
+        if self.click_receipt_error:  # Click's refusal of a receipt sent again, or the last passing error
+            give_up = _(
+                "Click still has no QR code for the fiscal receipt of %(documents)s (Click payment %(payment)s) "
+                "after %(attempts)s tries; its last error: \"%(error)s\". Check the receipt in Click's merchant "
+                "cabinet: attach its address with Action > Attach an existing receipt (QR URL), or correct what "
+                "Click names and use Action > Send fiscal receipt to Click.",
+                documents=self._click_receipt_documents_name(), payment=self.provider_reference,
+                attempts=const.FISCAL_MAX_ATTEMPTS, error=self.click_receipt_error,
+            )
+        else:
+            give_up = _(
                 "Click accepted the fiscal receipt of %(documents)s (Click payment %(payment)s) but still has no "
                 "QR code for it after %(attempts)s tries. Check the receipt in Click's merchant cabinet, then "
                 "attach its address with Action > Attach an existing receipt (QR URL).",
                 documents=self._click_receipt_documents_name(), payment=self.provider_reference,
                 attempts=const.FISCAL_MAX_ATTEMPTS,
-            ))
-        self._click_receipt_retry(_("Click has no QR code for the receipt yet."))
+            )
+        # The state says it waits for the QR code: the error, if any, is kept for the message above.
+        self._click_receipt_retry(None, give_up=give_up)
 
     def _click_receipt_problem(self, error):
         """Try again later when it may help, else stop and ask the accountant."""
@@ -222,11 +237,12 @@ class PaymentTransaction(models.Model):
             documents=self._click_receipt_documents_name(), payment=self.provider_reference, note=note,
         )
 
-    def _click_receipt_retry(self, reason):
-        """Try again later, 5 minutes × 2^attempts (at most 6 hours) from now; give up after too many tries."""
+    def _click_receipt_retry(self, reason, give_up=None):
+        """Try again later, 5 minutes × 2^attempts (at most 6 hours) from now; give up after too many tries,
+        saying ``give_up`` (by default, that Click could not be reached). A ``reason`` of None keeps the error."""
         attempts = self.click_receipt_attempts + 1
         if attempts >= const.FISCAL_MAX_ATTEMPTS:
-            return self._click_receipt_failed(_(
+            return self._click_receipt_failed(give_up or _(
                 "The fiscal receipt of %(documents)s (Click payment %(payment)s) could not reach Click after "
                 "%(attempts)s tries: %(error)s Check the provider's credentials and Click's service, then use "
                 "Action > Send fiscal receipt to Click.",
@@ -234,31 +250,38 @@ class PaymentTransaction(models.Model):
                 attempts=attempts, error=reason,
             ))
         delay = min(const.FISCAL_RETRY_DELAY * 2 ** (attempts - 1), const.FISCAL_MAX_RETRY_DELAY)
-        self.write({
-            'click_receipt_attempts': attempts, 'click_receipt_error': reason,
-            'click_receipt_next_try': fields.Datetime.now() + delay,
-        })
+        values = {'click_receipt_attempts': attempts, 'click_receipt_next_try': fields.Datetime.now() + delay}
+        if reason is not None:
+            values['click_receipt_error'] = reason
+        self.write(values)
         self.env.ref('payment_click.cron_click_send_fiscal_receipts')._trigger(self.click_receipt_next_try)
         _logger.info("Fiscal receipt of %s: try %s failed, next at %s: %s", self.reference, attempts,
-                     self.click_receipt_next_try, reason)
+                     self.click_receipt_next_try, reason or "no QR code yet")
         return None
 
     def _click_receipt_failed(self, reason):
         """Stop: the receipt needs a person. A note, and a to-do for the accountant saying what to fix."""
         self.write({'click_receipt_state': 'failed', 'click_receipt_error': reason, 'click_receipt_next_try': False})
-        summary = _("Click fiscal receipt failed")
         for record in self._click_receipt_note(reason):
-            activities = self.env['mail.activity'].search([
-                ('res_model', '=', record._name), ('res_id', '=', record.id), ('summary', '=', summary),
-            ])
+            activities = self._click_receipt_activities(record)
             if activities:
                 activities.note = reason
             else:
                 record.with_context(mail_notify_force_send=False).activity_schedule(
-                    'mail.mail_activity_data_todo', summary=summary, note=reason,
+                    'mail.mail_activity_data_todo', summary=self._click_receipt_activity_summary(), note=reason,
                     user_id=self._click_accountant().id,
                 )
         _logger.warning("Fiscal receipt of %s failed: %s", self.reference, reason)
+
+    def _click_receipt_activity_summary(self):
+        return _("Click fiscal receipt failed")
+
+    def _click_receipt_activities(self, records):
+        """The accountant's open to-dos about the failed receipt on ``records``."""
+        return self.env['mail.activity'].search([
+            ('res_model', '=', records._name), ('res_id', 'in', records.ids),
+            ('summary', '=', self._click_receipt_activity_summary()),
+        ])
 
     def _click_receipt_note(self, body):
         """Post ``body`` as a note on the receipt's documents (the customer's, when there are none)."""
@@ -331,7 +354,7 @@ class PaymentTransaction(models.Model):
         """``CommissionInfo`` of the company's own sales: its TIN, 9 digits, from its Tax ID."""
         company = self.company_id
         info = fiscal.commission_info_of(company.vat)
-        if not re.fullmatch(r'[0-9]{9}', info.get('TIN', '')):
+        if not fiscal.COMMISSION_ID_PATTERNS['TIN'].fullmatch(info.get('TIN', '')):
             raise FiscalError(_(
                 "Set the TIN of %(company)s (9 digits, in its Tax ID) before sending fiscal receipts; it is now "
                 "\"%(vat)s\".", company=company.name, vat=company.vat or '',
@@ -411,20 +434,22 @@ class PaymentTransaction(models.Model):
 
     def action_click_send_fiscal_receipt(self):
         """Send the fiscal receipts of these payments now; one already issued is never sent again."""
-        issued = self.filtered(lambda tx: tx.click_receipt_state == 'done')
-        if issued:
-            raise UserError(_(
-                "These payments have their fiscal receipt already, and Click never issues two for one payment: "
-                "%s.", ', '.join(issued.mapped('reference')),
-            ))
+        self._click_check_receipt_not_issued()
         for tx in self:
             if not tx._click_needs_receipt():
                 raise UserError(_("%s is not a Click payment that went through: it needs no Click fiscal receipt.",
                                   tx.reference))
-            if tx.click_receipt_state not in ('to_send', 'sent'):
-                tx.click_receipt_state = False  # a failed receipt goes back to the queue
-                tx._click_queue_fiscal_receipts()
+        self.filtered(lambda tx: tx.click_receipt_state not in ('to_send', 'sent'))._click_queue_fiscal_receipts()
         return self._click_run_fiscal_receipts()
+
+    def _click_check_receipt_not_issued(self):
+        """Refuse to send or attach a receipt for a payment that has one: Click never issues two."""
+        issued = self.filtered(lambda tx: tx.click_receipt_state == 'done')
+        if issued:
+            raise UserError(_(
+                "These have their fiscal receipt already, and Click never issues two for one payment: %s.",
+                ', '.join(tx._click_receipt_documents_name() for tx in issued),
+            ))
 
     def action_click_refresh_fiscal_data(self):
         """Ask Click for the receipts' QR codes now (and send those still queued)."""
@@ -453,6 +478,7 @@ class PaymentTransaction(models.Model):
     def action_click_attach_fiscal_receipt(self):
         """Open the wizard that attaches a receipt the merchant's own cash register issued."""
         self.ensure_one()
+        self._click_check_receipt_not_issued()
         return {
             'name': _("Attach an Existing Receipt"),
             'type': 'ir.actions.act_window',
@@ -465,8 +491,7 @@ class PaymentTransaction(models.Model):
     def _click_attach_fiscal_receipt(self, qr_url):
         """Tell Click the address of the receipt the merchant issued (SPEC §9.2), and store it."""
         self.ensure_one()
-        if self.click_receipt_state == 'done':
-            raise UserError(_("%s has its fiscal receipt already.", self._click_receipt_documents_name()))
+        self._click_check_receipt_not_issued()
         qr_url = (qr_url or '').strip()
         if urlsplit(qr_url).scheme != 'https' or not urlsplit(qr_url).hostname:
             raise UserError(_("Give the receipt's https address, the one its QR code holds, e.g. "

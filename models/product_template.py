@@ -1,11 +1,7 @@
-import re
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.payment_click.click_api import fiscal
-
-_SPIC = re.compile(r'[0-9]{17}')
 
 
 class ProductTemplate(models.Model):
@@ -45,7 +41,8 @@ class ProductTemplate(models.Model):
     def _check_click_commission_partner_id(self):
         for template in self.filtered('click_commission_partner_id'):
             partner = template.click_commission_partner_id
-            if not re.fullmatch(r'[0-9]{9}|[0-9]{14}', ''.join(template._click_commission_info().values())):
+            kind, tax_id = next(iter(template._click_commission_info().items()))
+            if not fiscal.COMMISSION_ID_PATTERNS[kind].fullmatch(tax_id):
                 raise ValidationError(_(
                     "%(partner)s sells %(product)s through you on commission: set its TIN (9 digits) or PINFL "
                     "(14 digits) in its Tax ID first; it is now \"%(vat)s\".",
@@ -62,7 +59,7 @@ class ProductTemplate(models.Model):
     @api.constrains('click_spic')
     def _check_click_spic(self):
         for template in self:
-            if template.click_spic and not _SPIC.fullmatch(template.click_spic):
+            if template.click_spic and not fiscal.SPIC_PATTERN.fullmatch(template.click_spic):
                 raise ValidationError(_(
                     "The IKPU of %(product)s must be 17 digits (from tasnif.soliq.uz), not \"%(code)s\".",
                     product=template.display_name, code=template.click_spic,

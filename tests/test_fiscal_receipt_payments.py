@@ -3,7 +3,6 @@ goods sold on commission, timeouts and the month-end list; over HTTP to the test
 import json
 from unittest.mock import patch
 
-from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
@@ -231,9 +230,3 @@ class TestFiscalReceiptPayments(FiscalReceiptCommon):
             [('id', 'in', (self.invoice | other | third).ids)]
             + self._filter_domain('account.view_account_invoice_filter', 'click_receipt_pending'))
         self.assertEqual(invoices, other | third)
-
-    def _filter_domain(self, view_xmlid, name):
-        view = self.env.ref(view_xmlid)
-        arch = etree.fromstring(self.env[view.model].get_view(view.id, 'search')['arch'])
-        node = arch.xpath(f"//filter[@name='{name}']")[0]
-        return safe_eval(node.get('domain'))

@@ -3,10 +3,13 @@ import json
 from datetime import timedelta
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click.click_api.merchant import MerchantClient
@@ -112,6 +115,12 @@ class FiscalReceiptCommon(AccountPaymentCommon, ClickCommon):
             ('summary', '=', "Click fiscal receipt failed"),
         ])
 
+    def _filter_domain(self, view_xmlid, name):
+        view = self.env.ref(view_xmlid)
+        arch = etree.fromstring(self.env[view.model].get_view(view.id, 'search')['arch'])
+        node = arch.xpath(f"//filter[@name='{name}']")[0]
+        return safe_eval(node.get('domain'))
+
 
 
 @tagged('post_install', '-at_install')
@@ -154,6 +163,17 @@ class TestFiscalReceipts(FiscalReceiptCommon):
                                    invoice_ids=[self.invoice.id], state='done', provider_reference='777')
         tx._post_process()
         self.assertFalse(self.invoice.click_receipt_state)
+
+        draft = self.invoice.copy()
+        self.assertEqual(draft.state, 'draft')
+        tx = self._create_click_tx(reference='INV-DRAFT', amount=TOTAL, invoice_ids=[draft.id], state='done',
+                                   provider_reference='778')
+        tx._click_queue_fiscal_receipts()  # as its post-processing does
+        with self._spy_submit() as submit:
+            self._run_cron()
+        self.assertFalse(submit.called, "nothing is sent for a draft invoice")
+        self.assertEqual(tx.click_receipt_state, 'failed')
+        self.assertIn("pays no posted invoice", tx.click_receipt_error)
 
     # === Faults === #
 
@@ -242,6 +262,30 @@ class TestFiscalReceipts(FiscalReceiptCommon):
         self._set_emulator_fault('none')
         self.invoice.action_click_send_fiscal_receipt()
         self._assert_one_receipt(tx)
+        self.assertFalse(self._activity(), "the accountant's to-do is done once the receipt is issued")
+        self.assertIn("The fiscal receipt is issued.", self.invoice.message_ids[0].body)
+
+    @MUTE
+    def test_a_refusal_after_an_unanswered_try_is_quoted_when_giving_up(self):
+        self._pay()
+        self.tx.click_receipt_attempts = 1  # the first try's answer was lost
+        self._set_emulator_fault('business_error')
+        with self._spy_submit() as submit:
+            self._run_cron()
+        self.assertEqual(submit.call_count, 1)
+        self.assertEqual(self.invoice.click_receipt_state, 'sent', "Click may hold the first receipt: wait for it")
+        self.assertEqual(self.tx.click_receipt_attempts, 2, "the attempts go on counting")
+        self.assertIn("Emulated refusal", self.invoice.click_receipt_error)
+        self._make_due()
+        self._run_cron()
+        self.assertEqual(self.tx.click_receipt_attempts, 3)
+        self.assertIn("Emulated refusal", self.invoice.click_receipt_error, "Click's refusal is kept")
+        self.tx.click_receipt_attempts = 14
+        self._make_due()
+        self._run_cron()
+        self.assertEqual(self.invoice.click_receipt_state, 'failed')
+        self.assertIn("Emulated refusal", self._activity().note)
+        self.assertNotIn("Click accepted", self._activity().note)
 
     @MUTE
     def test_a_product_without_ikpu_sends_nothing_and_names_it(self):
@@ -275,8 +319,12 @@ class TestFiscalReceipts(FiscalReceiptCommon):
         self._run_cron()
         with self.assertRaisesRegex(UserError, "fiscal receipt already"):
             self.invoice.action_click_send_fiscal_receipt()
+        url = self.invoice.click_receipt_qr_url
+        self.tx.write({'click_receipt_state': 'failed', 'click_receipt_qr_url': False})
         self.invoice.action_click_refresh_fiscal_data()
         self.assertEqual(self.invoice.click_receipt_state, 'done')
+        self.assertEqual(self.invoice.click_receipt_qr_url, url)
+        self.assertEqual(url, self._emulated_payment(self.tx).fiscal_qr_url)
 
     @MUTE
     def test_attach_a_receipt_from_the_cash_register(self):
@@ -307,7 +355,8 @@ class TestFiscalReceipts(FiscalReceiptCommon):
             self.desk.click_spic = '1039900100'
         with self.assertRaises(ValidationError):
             self.desk.click_package_code = 'x' * 21
-        missing = self.env['product.template'].search([
-            '|', ('click_spic', '=', False), ('click_package_code', '=', False),
-        ])
-        self.assertNotIn(self.desk.product_tmpl_id, missing)
+        unclassified = self.env['product.product'].create({'name': "Gift wrapping"})
+        missing = self.env['product.template'].search(
+            [('id', 'in', (self.desk | unclassified).product_tmpl_id.ids)]
+            + self._filter_domain('product.product_template_search_view', 'click_missing_spic'))
+        self.assertEqual(missing, unclassified.product_tmpl_id)
