@@ -447,7 +447,7 @@ class PaymentTransaction(models.Model):
         issued = self.filtered(lambda tx: tx.click_receipt_state == 'done')
         if issued:
             raise UserError(_(
-                "These have their fiscal receipt already, and Click never issues two for one payment: %s.",
+                "These payments have their fiscal receipt already, and Click never issues two for one payment: %s.",
                 ', '.join(tx._click_receipt_documents_name() for tx in issued),
             ))
 
