@@ -428,11 +428,6 @@ def _shown(value):
     return text if len(text) <= 40 else text[:37] + '...'
 
 
-def to_tiyin(amount):
-    """So'm (an Odoo float, or a Decimal) as a whole number of tiyin."""
-    return int(to_decimal(amount) * 100)
-
-
 def _whole(value, where, unit=" of tiyin", minimum=0, maximum=UINT64_MAX):
     """Return ``value`` if it is a JSON integer in ``[minimum, maximum]``.
 

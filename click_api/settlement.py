@@ -9,7 +9,7 @@ from collections import namedtuple
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .amounts import TIYIN
+from .amounts import to_decimal
 
 HUNDRED = Decimal(100)
 RATE_PLACES = Decimal('0.01')  # effective rates are shown to the hundredth of a percent
@@ -37,14 +37,16 @@ class RegistryError(ValueError):
         self.details = details
 
 
-def som(value):
-    """Round so'm to the tiyin."""
-    return Decimal(value).quantize(TIYIN, rounding=ROUND_HALF_UP)
+def registry_key(payment_id, amount):
+    """What tells a payment apart in Click's registry: a reversal keeps the id of the payment it
+    reverses, so the id and whether the amount is negative.
+    """
+    return payment_id, amount < 0
 
 
 def figures(gross, net):
     """Return the payout's :class:`Figures`; the commission is what Click kept of the gross."""
-    gross, net = som(gross), som(net)
+    gross, net = to_decimal(gross), to_decimal(net)
     commission = gross - net
     rate = (commission * HUNDRED / gross).quantize(RATE_PLACES, rounding=ROUND_HALF_UP) if gross else Decimal(0)
     return Figures(gross, net, commission, rate)
@@ -57,8 +59,8 @@ def rate_within(rate, expected, tolerance):
 
 def split_tax(commission, tax_percent):
     """Split a commission that includes a percentage tax into (base, tax), each in tiyin."""
-    commission = som(commission)
-    base = som(commission * HUNDRED / (HUNDRED + Decimal(str(tax_percent))))
+    commission = to_decimal(commission)
+    base = to_decimal(commission * HUNDRED / (HUNDRED + Decimal(str(tax_percent))))
     return base, commission - base
 
 
@@ -87,8 +89,8 @@ def propose(candidates, net, expected_rate, tolerance, payout_day, lag_days):
     for start in range(len(ordered)):
         gross = Decimal(0)
         for end in range(start, len(ordered)):
-            gross += sum((som(c.amount) for c in days[ordered[end]]), Decimal(0))
-            if gross <= 0 or som(net) > gross:
+            gross += sum((to_decimal(c.amount) for c in days[ordered[end]]), Decimal(0))
+            if gross <= 0 or to_decimal(net) > gross:
                 continue
             rate = figures(gross, net).rate
             if not rate_within(rate, expected_rate, tolerance):
@@ -141,9 +143,9 @@ def parse_registry(filename, content):
         commission = _amount(_at(row, columns['commission']), number) if 'commission' in columns else None
         if not payment_id or amount is None:
             raise RegistryError(RegistryError.AMOUNT, number, _cell(_at(row, columns['amount'])) or payment_id)
-        if payment_id in seen:
+        if registry_key(payment_id, amount) in seen:
             raise RegistryError(RegistryError.DUPLICATE, number, payment_id)
-        seen.add(payment_id)
+        seen.add(registry_key(payment_id, amount))
         parsed.append(RegistryRow(number, payment_id, amount, commission))
     if not parsed:
         raise RegistryError(RegistryError.EMPTY)
@@ -206,32 +208,38 @@ def _identifier(value):
 def _amount(value, line):
     """An amount in so'm: a number, or text with a dot or comma and spaces between thousands."""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return som(Decimal(str(value)))
-    text = re.sub(r'[\s\u00a0\u202f]', '', _cell(value)).replace(',', '.')
-    if not text:
-        return None
+        text = value
+    else:
+        text = re.sub(r'[\s\u00a0\u202f]', '', _cell(value)).replace(',', '.')
+        if not text:
+            return None
     try:
-        return som(Decimal(text))
+        amount = to_decimal(text)
     except InvalidOperation:
-        raise RegistryError(RegistryError.AMOUNT, line, _cell(value)) from None
+        amount = None
+    if amount is None or not amount.is_finite():  # NaN would not compare, to tell a reversal apart
+        raise RegistryError(RegistryError.AMOUNT, line, _cell(value))
+    return amount
 
 
 def match_registry(rows, unsettled):
-    """Match registry rows with unsettled payments on the Click payment id, exactly.
+    """Match registry rows with unsettled payments on the Click payment id, exactly; a reversal, which
+    keeps its payment's id, matches the refund (see :func:`registry_key`).
 
-    :param dict unsettled: Click payment id -> (key, amount) of the unsettled payments
+    :param dict unsettled: :func:`registry_key` of the Click payment id and amount -> (key, amount) of
+        the unsettled payments
     :return: (keys matched, payment ids Odoo cannot settle, [(payment id, registry amount, Odoo amount)]
         whose amounts differ), the matched commissions summed (None unless every row gives one)
     """
     matched, unknown, differing = [], [], []
     commission = Decimal(0)
     for row in rows:
-        if row.payment_id not in unsettled:
+        if registry_key(row.payment_id, row.amount) not in unsettled:
             unknown.append(row.payment_id)
             continue
-        key, amount = unsettled[row.payment_id]
-        if som(amount) != row.amount:
-            differing.append((row.payment_id, row.amount, som(amount)))
+        key, amount = unsettled[registry_key(row.payment_id, row.amount)]
+        if to_decimal(amount) != row.amount:
+            differing.append((row.payment_id, row.amount, to_decimal(amount)))
             continue
         matched.append(key)
         if commission is not None and row.commission is not None:

@@ -6,7 +6,7 @@ import json
 
 from odoo import api, fields, models
 
-from odoo.addons.payment_click.click_api import emulator
+from odoo.addons.payment_click.click_api import emulator, fiscal
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.click_api.emulator import MerchantCode, MerchantRefusal
 from odoo.addons.payment_click.click_api.shop import PAYMENT_SUCCESSFUL
@@ -162,7 +162,7 @@ class PaymentClickEmulatorPayment(models.Model):
         """
         self.ensure_one()
         emulator.check_receipt_allowed(self.payment_status, bool(self.fiscal_qr_url))
-        receipt = emulator.check_fiscal_receipt(body, emulator.to_tiyin(self.amount))
+        receipt = emulator.check_fiscal_receipt(body, fiscal.to_tiyin(self.amount))
         self.write({
             'fiscal_receipt': json.dumps(receipt, ensure_ascii=False),
             'fiscal_qr_url': emulator.fiscal_qr_url(int(self.payment_id), fields.Datetime.now()),

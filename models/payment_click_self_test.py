@@ -35,10 +35,10 @@ class PaymentClickSelfTest(models.Model):
         string="Scenarios", comodel_name='payment.click.self.test.step', inverse_name='run_id', readonly=True,
     )
     passed = fields.Boolean(
-        compute='_compute_result', store=True,
+        compute='_compute_passed', store=True,
         help="Each of Click's fifteen scenarios got the answer Click expects.",
     )
-    result = fields.Char(compute='_compute_result', store=True)
+    result = fields.Char(compute='_compute_result')  # in the reader's language, so not stored
 
     # === COMPUTE METHODS === #
 
@@ -46,14 +46,17 @@ class PaymentClickSelfTest(models.Model):
         for run in self:
             run.reference_prefix = const.SELF_TEST_REFERENCE.format(run_id=run.id)
 
+    @api.depends('step_ids.passed')
+    def _compute_passed(self):
+        for run in self:
+            run.passed = bool(run.step_ids) and all(run.step_ids.mapped('passed'))
+
     @api.depends('step_ids.passed', 'check_ids.passed')
     def _compute_result(self):
         for run in self:
-            steps_passed = len(run.step_ids.filtered('passed'))
-            run.passed = bool(run.step_ids) and steps_passed == len(run.step_ids)
             run.result = _(
                 "%(steps)s of %(step_count)s scenarios passed, %(checks)s of %(check_count)s checks passed",
-                steps=steps_passed, step_count=len(run.step_ids),
+                steps=len(run.step_ids.filtered('passed')), step_count=len(run.step_ids),
                 checks=len(run.check_ids.filtered('passed')), check_count=len(run.check_ids),
             )
 

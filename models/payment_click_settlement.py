@@ -159,8 +159,11 @@ class PaymentClickSettlement(models.Model):
         except settlement.RegistryError as error:
             raise UserError(self._registry_error_message(error)) from error
         candidates = self._load_candidates(on_or_before=False)
-        unsettled = {line.click_reference: (line.id, to_decimal(line.amount))
-                     for line in candidates if line.click_reference}
+        # A refund keeps the Click payment id of the payment it refunds: the sign tells them apart.
+        unsettled = {}
+        for line in candidates.filtered('click_reference'):
+            amount = to_decimal(line.amount)
+            unsettled[settlement.registry_key(line.click_reference, amount)] = (line.id, amount)
         matched, unknown, differing, commission = settlement.match_registry(rows, unsettled)
         for line in candidates:
             line.selected = line.id in matched
@@ -270,7 +273,8 @@ class PaymentClickSettlement(models.Model):
         """The oldest unmatched credit in the payout journal that looks like Click's, for this amount."""
         lines = self.env['account.bank.statement.line'].search([
             ('journal_id', '=', self.journal_id.id), ('is_reconciled', '=', False), ('amount', '>', 0),
-            ('id', 'not in', self.search([('statement_line_id', '!=', False)]).statement_line_id.ids),
+            ('id', 'not in', self.search([  # claimed by another open payout; settled ones are reconciled
+                ('state', '=', 'draft'), ('statement_line_id', '!=', False)]).statement_line_id.ids),
         ], order='date, id')
         lines = lines.filtered(lambda line: any(p._click_matches_statement_line(line) for p in self.provider_ids))
         return lines.filtered(lambda line: line.currency_id.compare_amounts(line.amount, self.amount) == 0)[:1] \
@@ -279,16 +283,16 @@ class PaymentClickSettlement(models.Model):
     def _registry_error_message(self, error):
         details = error.details
         messages = {
-            settlement.RegistryError.EMPTY: lambda: _("Click's registry is empty."),
-            settlement.RegistryError.FORMAT: lambda: _(
+            settlement.RegistryError.EMPTY: lambda: self.env._("Click's registry is empty."),
+            settlement.RegistryError.FORMAT: lambda: self.env._(
                 "Click's registry must be a CSV or XLSX file (%s is neither).", details[0]),
-            settlement.RegistryError.COLUMNS: lambda: _(
+            settlement.RegistryError.COLUMNS: lambda: self.env._(
                 "Click's registry needs a header row naming the Click payment id (click_paydoc_id) and the amount "
                 "columns; missing: %s.", details[0]),
-            settlement.RegistryError.AMOUNT: lambda: _(
+            settlement.RegistryError.AMOUNT: lambda: self.env._(
                 "Click's registry, line %(line)s: \"%(value)s\" is not a payment id with an amount.",
                 line=details[0], value=details[1]),
-            settlement.RegistryError.DUPLICATE: lambda: _(
+            settlement.RegistryError.DUPLICATE: lambda: self.env._(
                 "Click's registry, line %(line)s: the payment %(payment)s is listed twice.",
                 line=details[0], payment=details[1]),
         }

@@ -75,6 +75,17 @@ class TestSettlement(AccountPaymentCommon, ClickCommon):
     def _covered(self, record):
         return record.line_ids.filtered('selected').payment_id
 
+    def _refund(self, payment):
+        """The customer's credit note for ``payment``, refunded through Click: its payment."""
+        credit_note = self.env['account.move'].browse(self.env['account.move.reversal'].with_context(
+            active_model='account.move', active_ids=payment.invoice_ids.ids,
+        ).create({'journal_id': payment.invoice_ids.journal_id.id}).refund_moves()['res_id'])
+        credit_note.action_post()
+        credit_note.action_click_refund()
+        refund_tx = payment.payment_transaction_id.child_transaction_ids
+        refund_tx._post_process()
+        return refund_tx.payment_id
+
     def assertSettled(self, record, payments, net, commission):
         """One balanced entry: the bank for the net, the clearing account for the payments' gross,
         reconciled with them, and the commission for the difference.
@@ -193,20 +204,33 @@ class TestSettlement(AccountPaymentCommon, ClickCommon):
     def test_payout_containing_a_customer_refund(self):
         kept = self._pay(60000.0)
         refunded = self._pay(15000.0)
-        credit_note = self.env['account.move'].browse(self.env['account.move.reversal'].with_context(
-            active_model='account.move', active_ids=refunded.invoice_ids.ids,
-        ).create({'journal_id': refunded.invoice_ids.journal_id.id}).refund_moves()['res_id'])
-        credit_note.action_post()
-        credit_note.action_click_refund()
-        refund_tx = refunded.payment_transaction_id.child_transaction_ids
-        refund_tx._post_process()
-        refund = refund_tx.payment_id
+        refund = self._refund(refunded)
         self.assertEqual(refund.payment_type, 'outbound')
         self.assertEqual(refund.outstanding_account_id, self.click.click_clearing_account_id,
                          "the refund credits the clearing account, so it nets inside the payout")
         record = self._settlement(58800.0, day=self.today + timedelta(days=1))  # (60000 + 15000 - 15000) - 2 %
         record.action_propose()
         self.assertEqual(self._covered(record), kept + refunded + refund)
+        record.action_validate()
+        self.assertSettled(record, kept + refunded + refund, '58800.00', '1200.00')
+
+    @MUTE
+    def test_registry_of_a_payout_containing_a_payment_and_its_refund(self):
+        kept = self._pay(60000.0)
+        refunded = self._pay(15000.0)
+        refund = self._refund(refunded)
+        self.assertEqual(refund.payment_transaction_id.provider_reference,
+                         refunded.payment_transaction_id.provider_reference, "Click's reversal keeps the payment id")
+        reference = refunded.payment_transaction_id.provider_reference
+        registry = (f"click_paydoc_id;amount;commission\n{kept.payment_transaction_id.provider_reference};60000;1200\n"
+                    f"{reference};15000;300\n{reference};-15000;-300\n")
+        record = self._settlement(58800.0, day=self.today + timedelta(days=1),
+                                  registry_file=base64.b64encode(registry.encode()), registry_filename='reestr.csv')
+        record.action_import_registry()
+        self.assertEqual(self._covered(record), kept + refunded + refund, "the payment and its refund, both")
+        self.assertIn("3 of 3 payments matched", record.note)
+        self.assertEqual(record.commission, 1200.0)
+        self.assertFalse(record.activity_ids, "the registry agrees with Odoo")
         record.action_validate()
         self.assertSettled(record, kept + refunded + refund, '58800.00', '1200.00')
 

@@ -104,6 +104,8 @@ class TestRegistry(BaseCase):
             ('reestr.csv', b'id,total\n1,2\n', RegistryError.COLUMNS),
             ('reestr.csv', b'payment_id,amount\n1,abc\n', RegistryError.AMOUNT),
             ('reestr.csv', b'payment_id,amount\n1,10\n1,10\n', RegistryError.DUPLICATE),
+            ('reestr.csv', b'payment_id,amount\n1,10\n1,-10\n1,-10\n', RegistryError.DUPLICATE),
+            ('reestr.csv', b'payment_id,amount\n1,NaN\n', RegistryError.AMOUNT),
             ('reestr.xlsx', b'not a workbook', RegistryError.FORMAT),
         ]
         for filename, content, code in cases:
@@ -118,10 +120,26 @@ class TestRegistry(BaseCase):
             settlement.RegistryRow(4, '333', D('10.00'), None),
             settlement.RegistryRow(5, '4444', D('10.00'), None),
         ]
-        unsettled = {'111': ('a', D('100')), '222': ('b', D('49.99')), '333': ('c', D('10')), '444': ('d', D('10'))}
+        unsettled = {settlement.registry_key(payment_id, amount): (key, amount) for payment_id, key, amount in [
+            ('111', 'a', D('100')), ('222', 'b', D('49.99')), ('333', 'c', D('10')), ('444', 'd', D('10'))]}
         matched, unknown, differing, commission = settlement.match_registry(rows, unsettled)
         self.assertEqual(matched, ['a', 'c'])
         self.assertEqual(unknown, ['4444'], "no prefix or fuzzy matching")
         self.assertEqual(differing, [('222', D('50.00'), D('49.99'))])
         self.assertIsNone(commission, "one matched row gives no commission")
         self.assertEqual(settlement.match_registry(rows[:1], unsettled)[3], D('2.00'))
+
+    def test_a_payment_and_its_reversal_share_the_click_payment_id(self):
+        content = b'payment_id,amount,commission\n111,15000,300\n111,-15000,-300\n222,60000,1200\n'
+        rows = settlement.parse_registry('reestr.csv', content)
+        self.assertEqual([(row.payment_id, row.amount) for row in rows],
+                         [('111', D('15000.00')), ('111', D('-15000.00')), ('222', D('60000.00'))])
+        unsettled = {settlement.registry_key(payment_id, amount): (key, amount) for payment_id, key, amount in [
+            ('111', 'paid', D('15000')), ('111', 'refund', D('-15000')), ('222', 'kept', D('60000'))]}
+        self.assertEqual(len(unsettled), 3, "the refund does not hide its payment")
+        matched, unknown, differing, commission = settlement.match_registry(rows, unsettled)
+        self.assertEqual(matched, ['paid', 'refund', 'kept'])
+        self.assertEqual((unknown, differing, commission), ([], [], D('1200.00')))
+        without_refund = {key: value for key, value in unsettled.items() if value[0] != 'refund'}
+        self.assertEqual(settlement.match_registry(rows, without_refund)[:2], (['paid', 'kept'], ['111']),
+                         "a reversal Odoo does not know is not taken for its payment")

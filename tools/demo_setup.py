@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from odoo import Command, fields
 
-from odoo.addons.payment_click.click_api import settlement
+from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.click_api.emulator import ShopClient
 from odoo.addons.payment_click.click_api.signing import COMPLETE, PREPARE
 
@@ -137,7 +137,7 @@ for partner_ref, quantity in [('base.res_partner_2', 1), ('base.res_partner_3', 
     gross += Decimal(str(tx.amount))
 payout = env['account.bank.statement.line'].create({
     'journal_id': provider.click_settlement_journal_id.id, 'date': today,
-    'amount': float(settlement.som(gross * (100 - Decimal(str(provider.click_fee_rate))) / 100)),
+    'amount': float(to_decimal(gross * (100 - Decimal(str(provider.click_fee_rate))) / 100)),
     'payment_ref': f"CLICK UZBEKISTAN MChJ: payout for {yesterday}",
     'partner_id': provider.click_partner_id.id,
 })
