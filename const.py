@@ -38,8 +38,10 @@ EMULATOR_FAULTS = [
 
 # Cards typed at checkout, paid through a Click card token and optionally saved (SPEC §7.5.7-10).
 CARD_PAYMENT_METHOD_CODE = 'click_card'
-# Each card typed sends an SMS to its owner: a payment may ask Click for this many codes at most.
-CARD_MAX_REQUESTS = 3
+# Each card typed sends an SMS to its owner: a customer's payments may ask Click for this many codes
+# within this time at most, whatever page or script asks.
+CARD_MAX_REQUESTS = 5
+CARD_REQUESTS_WINDOW = timedelta(hours=1)
 
 DEFAULT_PAYMENT_METHOD_CODES = {'click', 'click_app', CARD_PAYMENT_METHOD_CODE}
 

@@ -65,9 +65,13 @@ class PaymentTransaction(models.Model):
             raise UserError(_("Check the expiry date: the month and year printed on the card, as MMYY "
                               "(for example 0329), of a card that has not expired."))
         self._click_check_card_payment()
-        if self.click_card_requests >= const.CARD_MAX_REQUESTS:
-            raise UserError(_("Click has texted %s codes for this payment already. Start the payment again, or "
-                              "choose another payment method.", const.CARD_MAX_REQUESTS))
+        recent = self.sudo().search([
+            ('partner_id', '=', self.partner_id.id), ('payment_method_code', '=', const.CARD_PAYMENT_METHOD_CODE),
+            ('create_date', '>=', fields.Datetime.now() - const.CARD_REQUESTS_WINDOW),
+        ])
+        if sum(recent.mapped('click_card_requests')) >= const.CARD_MAX_REQUESTS:
+            raise UserError(_("Click has texted %s codes for your cards within the hour. Try again later, or choose "
+                              "another payment method.", const.CARD_MAX_REQUESTS))
         client = self.provider_id._click_get_merchant_client()
         if previous := self.sudo().click_card_token:  # another card typed for the same payment
             self.sudo().click_card_token = False

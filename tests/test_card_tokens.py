@@ -229,14 +229,17 @@ class TestCardTokens(ClickCardCommon):
         self._save_card()
         self.assertEqual(self._tx(reference).state, 'draft')
 
-    def test_a_payment_asks_click_for_three_codes_at_most(self):
-        """Each card typed texts its owner: a payment cannot be used to send SMS after SMS."""
+    def test_a_customer_gets_five_codes_an_hour_at_most(self):
+        """Each card typed texts its owner: checkout cannot be used to send SMS after SMS."""
         reference = self._checkout()['reference']
         for _attempt in range(3):
             self.assertEqual(self._request_token(reference).get('phone_number'), '99890***4567')
         self.assertEqual(len(self._emulated_tokens()), 1, "each new card replaces the last one at Click")
-        self.assertIn("Start the payment again", self._request_token(reference))
-        self.assertEqual(len(self._emulated_tokens()), 1)
+        another = self._checkout()['reference']  # "Use another card" starts a new payment
+        for _attempt in range(2):
+            self.assertEqual(self._request_token(another).get('phone_number'), '99890***4567')
+        self.assertIn("within the hour", self._request_token(self._checkout()['reference']))
+        self.assertEqual(len(self._emulated_tokens()), 2)
 
     def test_only_the_browser_that_started_the_payment_may_send_a_card(self):
         reference = self._checkout()['reference']
