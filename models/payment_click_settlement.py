@@ -444,7 +444,7 @@ class PaymentClickSettlement(models.Model):
 
     def _click_ask_accountant(self, note):
         """A to-do for the company's accounting manager, who handles Click's payment problems."""
-        user = self.env['payment.transaction'].new({'provider_id': self.provider_ids[:1].id})._click_accountant()
+        user = self.env['payment.transaction']._click_accountant(self.company_id)
         self.activity_schedule('mail.mail_activity_data_todo', summary=_("Click payout to check"), note=note,
                                user_id=user.id)
 

@@ -467,10 +467,12 @@ class PaymentTransaction(models.Model):
             )
         _logger.warning("Click request for %s needs an accountant: %s", self.reference, message)
 
-    def _click_accountant(self):
-        """The user who handles this company's payment problems: its first accounting manager."""
+    def _click_accountant(self, company=None):
+        """The user who handles the payment problems of ``company`` (by default, this transaction's):
+        its first accounting manager."""
+        company = company or self.company_id
         managers = self.env.ref('account.group_account_manager').users.filtered(
-            lambda user: user.active and not user.share and self.company_id in user.company_ids
+            lambda user: user.active and not user.share and company in user.company_ids
         )
         return managers.sorted('id')[:1] or self.env.ref('base.user_admin')
 
