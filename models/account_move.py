@@ -175,7 +175,7 @@ class AccountMove(models.Model):
         txs = self.env['payment.transaction']
         for move in self:
             tx = move.click_receipt_transaction_id or move.transaction_ids.filtered(
-                lambda tx: tx._click_needs_receipt()).sorted('id')[-1:]
+                'click_needs_receipt').sorted('id')[-1:]
             if not tx:
                 raise UserError(_("%s was not paid through Click: it needs no Click fiscal receipt.",
                                   move.display_name))

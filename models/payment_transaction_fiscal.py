@@ -52,14 +52,20 @@ class PaymentTransaction(models.Model):
         help="How many tries in a row failed for a passing reason (Click unreachable, QR code not ready).",
     )
     click_receipt_next_try = fields.Datetime(string="Fiscal Receipt Next Try", readonly=True, copy=False)
+    click_needs_receipt = fields.Boolean(
+        string="Needs a Fiscal Receipt", compute='_compute_click_needs_receipt', store=True,
+        help="A Click payment that went through: Click issues a fiscal receipt for it.",
+    )
+
+    # === COMPUTE METHODS === #
+
+    @api.depends('provider_id.code', 'state', 'click_is_self_test', 'operation', 'provider_reference')
+    def _compute_click_needs_receipt(self):
+        for tx in self:
+            tx.click_needs_receipt = tx.provider_code == 'click' and tx.state == 'done' and not tx.click_is_self_test \
+                and tx.operation not in ('refund', 'validation') and bool(tx.provider_reference)
 
     # === BUSINESS METHODS - QUEUE === #
-
-    def _click_needs_receipt(self):
-        """Whether this is a Click payment that went through and gets a fiscal receipt."""
-        self.ensure_one()
-        return self.provider_code == 'click' and self.state == 'done' and not self.click_is_self_test \
-            and self.operation not in ('refund', 'validation') and bool(self.provider_reference)
 
     def _click_queue_fiscal_receipts(self):
         """Queue the fiscal receipt of each done Click payment, and wake the cron up; the cron sends it.
@@ -67,7 +73,7 @@ class PaymentTransaction(models.Model):
         Never in Click's callback, and never at the payment's expense: a failure here is logged, and the
         payment stays booked. A payment whose receipt is sent or issued keeps it.
         """
-        txs = self.filtered(lambda tx: tx._click_needs_receipt() and tx.click_receipt_state not in ('sent', 'done'))
+        txs = self.filtered(lambda tx: tx.click_needs_receipt and tx.click_receipt_state not in ('sent', 'done'))
         for tx in txs:
             try:
                 with self.env.cr.savepoint():
@@ -436,7 +442,7 @@ class PaymentTransaction(models.Model):
         """Send the fiscal receipts of these payments now; one already issued is never sent again."""
         self._click_check_receipt_not_issued()
         for tx in self:
-            if not tx._click_needs_receipt():
+            if not tx.click_needs_receipt:
                 raise UserError(_("%s is not a Click payment that went through: it needs no Click fiscal receipt.",
                                   tx.reference))
         self.filtered(lambda tx: tx.click_receipt_state not in ('to_send', 'sent'))._click_queue_fiscal_receipts()
@@ -496,7 +502,7 @@ class PaymentTransaction(models.Model):
         if urlsplit(qr_url).scheme != 'https' or not urlsplit(qr_url).hostname:
             raise UserError(_("Give the receipt's https address, the one its QR code holds, e.g. "
                               "https://ofd.soliq.uz/epi?t=..."))
-        if not self._click_needs_receipt():
+        if not self.click_needs_receipt:
             raise UserError(_("%s is not a Click payment that went through: Click has no payment to attach a "
                               "receipt to.", self.reference))
         try:
