@@ -34,6 +34,7 @@ EMULATOR_FAULTS = [
     ('http_401', "Merchant API refuses the credentials (HTTP 401)"),
     ('business_error', "Merchant API refuses the call (error_code -1)"),
     ('drop_complete', "Payments are debited but Complete is never sent"),
+    ('oldest_attempt', "Status by reference answers with the oldest attempt of the payment"),
 ]
 
 # Cards typed at checkout, paid through a Click card token and optionally saved (SPEC §7.5.7-10).

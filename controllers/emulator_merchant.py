@@ -71,11 +71,11 @@ class ClickMerchantEmulatorController(http.Controller):
     ], methods=['GET'], **_ROUTE)
     @_json_answer
     def click_emulator_payment_status_by_mti(self, service_id, merchant_trans_id, day=None):
-        """SPEC §7.5.4, with or without the date (§11 F)."""
+        """SPEC §7.5.4, with or without the date (§11 F); the fault switch may make the oldest attempt answer."""
         provider = self._provider(service_id)
         payment = request.env['payment.click.emulator.payment'].sudo()._find_by_reference(
             provider, emulator.read_text(merchant_trans_id, 'merchant_trans_id'),
-            day and emulator.read_date(day),
+            day and emulator.read_date(day), oldest=provider.click_emulator_fault == 'oldest_attempt',
         )
         return emulator.success(
             payment_id=int(payment.payment_id), merchant_trans_id=payment.merchant_trans_id,

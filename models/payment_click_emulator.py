@@ -120,10 +120,11 @@ class PaymentClickEmulatorPayment(models.Model):
         return payment
 
     @api.model
-    def _find_by_reference(self, provider, merchant_trans_id, day=None):
+    def _find_by_reference(self, provider, merchant_trans_id, day=None, oldest=False):
         """Return the payment of ``provider`` for ``merchant_trans_id`` made on ``day`` (Tashkent time).
 
-        Of several attempts, a successful one answers first, then the latest.
+        Of several attempts, a successful one answers first, then the latest; with ``oldest``, the
+        first attempt answers, successful or not, as Click may.
 
         :param date day: None for any day
         :raise MerchantRefusal: when there is none
@@ -134,6 +135,8 @@ class PaymentClickEmulatorPayment(models.Model):
         if not payments:
             raise MerchantRefusal(MerchantCode.NOT_FOUND, f"No payment of merchant_trans_id {merchant_trans_id}"
                                                           + (f" on {day:%Y-%m-%d}." if day else "."))
+        if oldest:
+            return min(payments, key=lambda p: p.id)
         return max(payments, key=lambda p: (p.payment_status == PAYMENT_SUCCESSFUL, p.id))
 
     def _reverse(self, amount=None):

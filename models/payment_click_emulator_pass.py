@@ -124,9 +124,9 @@ class PaymentClickEmulatorPayment(models.Model):
         return super()._find_one(provider, payment_id)._pass_advance()
 
     @api.model
-    def _find_by_reference(self, provider, merchant_trans_id, day=None):
+    def _find_by_reference(self, provider, merchant_trans_id, day=None, oldest=False):
         """Override to bring a CLICK Pass payment up to date before it is reported."""
-        return super()._find_by_reference(provider, merchant_trans_id, day)._pass_advance()
+        return super()._find_by_reference(provider, merchant_trans_id, day, oldest)._pass_advance()
 
     def _pass_advance(self):
         """Apply what time did to the payment: no confirmation cancels it, processing ends."""

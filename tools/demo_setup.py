@@ -120,6 +120,9 @@ for partner_ref, quantity in [('base.res_partner_2', 1), ('base.res_partner_3', 
         'reference': Transaction._compute_reference('click', invoice_ids=[Command.set(invoice.ids)]),
         'amount': invoice.amount_total, 'currency_id': uzs.id, 'partner_id': invoice.partner_id.id,
         'invoice_ids': [Command.set(invoice.ids)],
+        # Paid on Click's payment page. Without an operation, core takes the payment for a partial capture
+        # of a (missing) source transaction and matches it with that one's invoices: none.
+        'operation': 'online_redirect',
     })
     prepared = shop.build_form(PREPARE, tx.reference, tx.amount)
     Transaction._click_handle_shop_request(list(prepared.items()))
