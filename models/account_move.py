@@ -1,8 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api.amounts import to_decimal
+from odoo.addons.payment_click.click_api.amounts import TOLERANCE, to_decimal
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError
 
 
@@ -22,6 +23,13 @@ class AccountMove(models.Model):
         compute='_compute_click_invoice', compute_sudo=True,
         groups='account.group_account_invoice',
         selection=[('waiting', "Waiting for the customer"), ('paid', "Paid"), ('cancelled', "Cancelled")],
+    )
+
+    click_unmatched_note = fields.Char(
+        string="Unmatched Click Payments", compute='_compute_click_unmatched_note', compute_sudo=True,
+        groups='account.group_account_invoice',
+        help="The Click payments received for this invoice that are not matched with it yet. They count as "
+             "paid: Click takes no second payment for what they paid.",
     )
 
     click_receipt_transaction_id = fields.Many2one(
@@ -49,6 +57,12 @@ class AccountMove(models.Model):
             move.click_invoice_phone = tx.click_invoice_phone and f'+{tx.click_invoice_phone}'
             move.click_invoice_status = tx and statuses.get(tx.state, 'cancelled')
 
+    @api.depends('transaction_ids.state', 'amount_residual')
+    def _compute_click_unmatched_note(self):
+        for move in self:
+            move.click_unmatched_note = ' '.join(move._click_unmatched_message(tx)
+                                                 for tx in move._click_unmatched_transactions())
+
     @api.depends('transaction_ids.click_receipt_state')
     def _compute_click_receipt(self):
         for move in self:
@@ -57,6 +71,71 @@ class AccountMove(models.Model):
 
     def _search_click_receipt_transaction_id(self, operator, value):
         return [('transaction_ids', operator, value)]
+
+    # === BUSINESS METHODS - UNMATCHED CLICK PAYMENTS === #
+
+    def js_assign_outstanding_line(self, line_id):
+        """Override of `account` to close the to-do of a Click payment the accountant just matched."""
+        result = super().js_assign_outstanding_line(line_id)
+        self._click_ask_to_match()
+        return result
+
+    def js_remove_outstanding_partial(self, partial_id):
+        """Override of `account` to ask for a Click payment the accountant just unmatched to be matched again."""
+        result = super().js_remove_outstanding_partial(partial_id)
+        self._click_ask_to_match()
+        return result
+
+    def _click_amount_left(self):
+        """What is left to pay on this invoice, counted from money as a Click payment of it would (so'm)."""
+        self.ensure_one()
+        tx = self.env['payment.transaction'].sudo().new({
+            'invoice_ids': [fields.Command.set(self.ids)], 'currency_id': self.currency_id.id,
+            'company_id': self.company_id.id, 'partner_id': self.partner_id.id,
+        })
+        left = tx._click_amount_left()
+        return max(left, to_decimal(0)) if left is not None else to_decimal(0)
+
+    def _click_unmatched_transactions(self):
+        """The booked Click payments of this unpaid invoice that are not (fully) matched with it."""
+        self.ensure_one()
+        if self.move_type != 'out_invoice' or self.state != 'posted' or self.currency_id.is_zero(self.amount_residual):
+            return self.env['payment.transaction']
+        return self.sudo().transaction_ids.filtered(
+            lambda tx: tx.provider_code == 'click' and tx.state in ('authorized', 'done') and tx.operation != 'refund'
+            and tx.is_post_processed and to_decimal(tx._click_unmatched_amount()) > TOLERANCE
+        )
+
+    def _click_unmatched_message(self, tx):
+        return _(
+            "The Click payment %(reference)s (Click %(payment)s, %(amount)s) was received for %(invoice)s but is "
+            "not matched with it: match it under Outstanding credits. It counts as paid: Click takes no second "
+            "payment for it.", reference=tx.reference, payment=tx.provider_reference or '',
+            amount=format_amount(self.env, tx.amount, tx.currency_id), invoice=self.name,
+        )
+
+    def _click_ask_to_match(self):
+        """Give the accountant a to-do for each Click payment of these invoices that is not matched with
+        them, once, and mark done the to-dos of those matched since."""
+        for move in self.filtered(lambda move: move.move_type == 'out_invoice'):
+            responsible = self.env['payment.transaction']._click_accountant(move.company_id)
+            # In the accountant's language, whoever acts: the to-dos are found again by their summary.
+            move.with_context(lang=responsible.lang, mail_notify_force_send=False)._click_update_match_to_dos(
+                responsible)
+
+    def _click_update_match_to_dos(self, responsible):
+        self.ensure_one()
+        unmatched = self._click_unmatched_transactions()
+        for tx in self.sudo().transaction_ids.filtered(lambda tx: tx.provider_code == 'click'):
+            summary = _("Match the Click payment %s", tx.reference)
+            to_do = self.env['mail.activity'].search([
+                ('res_model', '=', self._name), ('res_id', '=', self.id), ('summary', '=', summary),
+            ])
+            if tx in unmatched and not to_do:
+                self.activity_schedule('mail.mail_activity_data_todo', summary=summary,
+                                       note=self._click_unmatched_message(tx), user_id=responsible.id)
+            elif to_do and tx not in unmatched:
+                to_do.action_feedback(feedback=_("Matched with the invoice."))
 
     # === BUSINESS METHODS - REFUNDS AND STATUS SYNC === #
 

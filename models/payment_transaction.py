@@ -18,12 +18,17 @@ from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api import merchant, shop
 from odoo.addons.payment_click.click_api.amounts import TOLERANCE, format_amount as click_amount, to_decimal
 from odoo.addons.payment_click.click_api.shop import Alert, Effect, ShopError, ShopRejection, TxStatus
-from odoo.addons.payment_click.click_api.merchant import MerchantApiError, MerchantBusinessError
+from odoo.addons.payment_click.click_api.merchant import MerchantApiError
 from odoo.addons.payment_click.click_api.signing import signature_matches
 from odoo.addons.payment_click.controllers.main import ClickController
 
 _logger = logging.getLogger(__name__)
 LOGGED_VALUE_LENGTH = 200
+
+
+def _sign(move):
+    """How a customer invoice (1) or credit note (-1) counts in what is owed."""
+    return -1 if move.move_type == 'out_refund' else 1
 
 
 class PaymentTransaction(models.Model):
@@ -290,39 +295,72 @@ class PaymentTransaction(models.Model):
     def _click_amount_left(self):
         """What is left to pay on this transaction's documents, in so'm, or None if it pays none.
 
-        Invoices: their residual, less other done or authorized transactions whose payment is not
-        booked yet. Orders: their total, less what other done or authorized transactions and
-        their invoices' payments cover. With both, the smaller; less, in any case, the saved-card and
-        CLICK Pass charges still under way. An unsaved transaction (``new``) tells what is left
-        before a payment is made.
+        Counted from money, not from matching: each other done or authorized transaction linked to
+        the documents counts as paid in full, whether or not its payment is matched with them yet.
+        Other money matched with the invoices (bank payments, credit notes) counts through their
+        residual, which already shows the part of those transactions that is matched:
+
+        - invoices: their residual, less what the transactions paid that is not matched with their
+          invoices;
+        - orders: their total, less the transactions; once invoiced, their total less what was
+          invoiced, plus what is left on those invoices (as above); the smaller of the two.
+
+        With both, the smaller; less, in any case, the saved-card and CLICK Pass charges still under
+        way. An unsaved transaction (``new``) tells what is left before a payment is made.
         """
         self.ensure_one()
-        paid_states = [('id', 'not in', self.ids), ('state', 'in', ('authorized', 'done'))]
         lefts = []
         invoices = self.invoice_ids._origin.filtered(lambda inv: inv.state == 'posted')
         if invoices:
-            unbooked = self.search(paid_states + [('invoice_ids', 'in', invoices.ids), ('payment_id', '=', False)])
-            lefts.append(sum(self._click_in_own_currency(inv.amount_residual, inv) for inv in invoices)
-                         - sum(self._click_in_own_currency(tx.amount, tx) for tx in unbooked))
+            lefts.append(self._click_invoices_left(invoices, self._click_paid_transactions(invoices)))
         orders = self['sale_order_ids']._origin.filtered(lambda so: so.state != 'cancel') \
             if 'sale_order_ids' in self._fields else []
         if orders:
-            total = sum(self._click_in_own_currency(order.amount_total, order) for order in orders)
-            paying = self.search(paid_states + [('sale_order_ids', 'in', orders.ids)])
-            lefts.append(total - sum(self._click_in_own_currency(tx.amount, tx) for tx in paying))
             order_invoices = orders.invoice_ids.filtered(
                 lambda inv: inv.state == 'posted' and inv.move_type in ('out_invoice', 'out_refund')
             )
+            paying = self._click_paid_transactions(order_invoices, orders)
+            total = sum(self._click_in_own_currency(order.amount_total, order) for order in orders)
+            lefts.append(total - sum(self._click_in_own_currency(tx.amount, tx) for tx in paying))
             if order_invoices:
-                sign = {'out_invoice': 1, 'out_refund': -1}
-                invoiced = sum(sign[inv.move_type] * self._click_in_own_currency(inv.amount_total, inv)
+                invoiced = sum(_sign(inv) * self._click_in_own_currency(inv.amount_total, inv)
                                for inv in order_invoices)
-                unpaid = sum(sign[inv.move_type] * self._click_in_own_currency(inv.amount_residual, inv)
-                             for inv in order_invoices)
-                lefts.append(total - invoiced + unpaid)
+                lefts.append(total - invoiced + self._click_invoices_left(order_invoices, paying))
         if not lefts:
             return None
         return min(to_decimal(left) for left in lefts) - self._click_charges_under_way()[0]
+
+    def _click_paid_transactions(self, invoices, orders=None):
+        """The other done or authorized payments (not refunds) of ``invoices`` or ``orders``: money received."""
+        documents = [('invoice_ids', 'in', invoices.ids)]
+        if orders:
+            documents = ['|', *documents, ('sale_order_ids', 'in', orders.ids)]
+        return self.search([
+            ('id', 'not in', self._origin.ids), ('state', 'in', ('authorized', 'done')),
+            ('operation', '!=', 'refund'), *documents,
+        ])
+
+    def _click_invoices_left(self, invoices, paid):
+        """What is left on ``invoices`` once the ``paid`` transactions count in full: their residual,
+        less what of those transactions is not matched with their invoices."""
+        residual = sum(_sign(inv) * self._click_in_own_currency(inv.amount_residual, inv) for inv in invoices)
+        return residual - sum(self._click_in_own_currency(tx._click_unmatched_amount(invoices), tx) for tx in paid)
+
+    def _click_unmatched_amount(self, invoices=None):
+        """What this payment received that is not matched yet with its own invoices or ``invoices``,
+        in its currency: all of it until its payment is booked and matched."""
+        self.ensure_one()
+        payment_move = self.sudo().payment_id.move_id
+        if not payment_move:
+            return self.amount
+        invoices = (self.invoice_ids | (invoices or self.invoice_ids)).sudo()
+        matched = sum(
+            self._click_in_own_currency(partial['amount'], invoice)
+            for invoice in invoices.filtered(lambda inv: inv.state == 'posted')
+            for partial in invoice._get_all_reconciled_invoice_partials()
+            if not partial['is_exchange'] and partial['aml'].move_id == payment_move
+        )
+        return max(self.amount - matched, 0)
 
     def _click_check_chargeable(self):
         """Refuse, before Click is called, a saved-card or CLICK Pass charge that Click must not make."""
@@ -527,8 +565,11 @@ class PaymentTransaction(models.Model):
     def _click_sync_status(self, client=None):
         """Apply what Click's Merchant API reports about this payment, through the door Complete uses.
 
-        Click is asked by reference and creation date (Tashkent), else by its payment number. Only
-        a reported success confirms; a failure or reversal cancels; anything else changes nothing.
+        Click is asked about the payment Odoo holds (the Provider Reference, set by the latest
+        Prepare or charge) by its id: asked by reference, Click may answer with an earlier attempt
+        that failed. Only a payment whose id Odoo never learnt (a charge whose answer was lost) is
+        looked up by reference and creation date (Tashkent). Only a reported success confirms; a
+        failure or reversal of the payment Odoo holds cancels; anything else changes nothing.
 
         :param client: the provider's Merchant API client, when the caller has one open
         :return: what Click said, in words for the user
@@ -536,13 +577,13 @@ class PaymentTransaction(models.Model):
         """
         self.ensure_one()
         client = client or self.provider_id._click_get_merchant_client()
-        created_on = fields.Datetime.context_timestamp(self.with_context(tz=const.CLICK_TIMEZONE), self.create_date)
-        try:
-            status = client.payment_status_by_mti(self.reference, created_on.date())
-        except MerchantBusinessError:
-            if not self.provider_reference:
-                raise
-            status = client.payment_status(self.provider_reference)
+        if payment_id := shop.read_id(self.provider_reference or ''):
+            status = {'payment_id': payment_id, **client.payment_status(payment_id)}
+        else:
+            tashkent = self.with_context(tz=const.CLICK_TIMEZONE)
+            status = client.payment_status_by_mti(
+                self.reference, fields.Datetime.context_timestamp(tashkent, self.create_date).date(),
+            )
         payment_id, payment_status = status.get('payment_id'), status.get('payment_status')
         if payment_id is None or not shop.payment_finished(payment_status):
             return _("Click has not finished the payment %(reference)s yet (status %(status)s).",
@@ -558,11 +599,20 @@ class PaymentTransaction(models.Model):
     def _click_settle_status(self, payment_id, payment_status, note):
         """Settle this transaction with a finished payment's Merchant API status, as a Complete would.
 
+        A failure of another payment than the one the transaction holds changes nothing: it may be
+        an earlier attempt, and the one held may have been debited.
+
         :param int payment_status: successful (2) or failed (below 0)
         :return: the decision applied
         :raise ShopRejection: when the status is refused before any decision
         """
         tx = self._click_lock_transaction(self.reference, self.provider_id)
+        if payment_status != shop.PAYMENT_SUCCESSFUL and tx.provider_reference \
+                and tx.provider_reference != str(payment_id):
+            raise ShopRejection(ShopError.TRANSACTION_DOES_NOT_EXIST, (
+                f"Click's answer is about the payment {payment_id}, not {tx.provider_reference} that "
+                f"{tx.reference} holds"
+            ))
         if not tx.click_trans_id:  # Click debits only after a Prepare; its answer may have been lost
             tx.click_trans_id = str(payment_id)
         return tx._click_settle(shop.status_request(
@@ -735,10 +785,12 @@ class PaymentTransaction(models.Model):
     def _post_process(self):
         """Override of `payment` to book nothing for self-test payments: no payment, no entry, no message.
 
-        Once the others are booked, their fiscal receipts are queued (payment_transaction_fiscal.py).
+        Once the others are booked, their fiscal receipts are queued (payment_transaction_fiscal.py),
+        and a Click payment left unmatched with its invoice gets the accountant a to-do.
         """
         self_tests = self.filtered('click_is_self_test')
         self_tests.is_post_processed = True
         result = super(PaymentTransaction, self - self_tests)._post_process()
         (self - self_tests)._click_queue_fiscal_receipts()
+        (self - self_tests).filtered(lambda tx: tx.provider_code == 'click').invoice_ids._click_ask_to_match()
         return result

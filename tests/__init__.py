@@ -14,6 +14,7 @@ from . import test_inline_checkout
 from . import test_merchant_client
 from . import test_merchant_flows
 from . import test_money_safety
+from . import test_paid_by_money
 from . import test_payment_provider
 from . import test_payment_transaction
 from . import test_processing_flows
@@ -22,3 +23,4 @@ from . import test_self_test
 from . import test_settlement
 from . import test_settlement_api
 from . import test_shop_callbacks
+from . import test_status_sync

@@ -85,8 +85,14 @@ class PaymentClickInvoiceWizardLine(models.TransientModel):
     partner_id = fields.Many2one(related='invoice_id.partner_id')
     phone = fields.Char(help="The customer's Uzbek mobile number, registered with Click.")
     currency_id = fields.Many2one(related='invoice_id.currency_id')
-    amount = fields.Monetary(string="Amount", related='invoice_id.amount_residual')
+    amount = fields.Monetary(string="Amount", compute='_compute_amount',
+                             help="What is left to pay, counting every Click payment received for the invoice.")
     skip_reason = fields.Char(string="Not Sent Because", compute='_compute_skip_reason')
+
+    @api.depends('invoice_id')
+    def _compute_amount(self):
+        for line in self:
+            line.amount = float(line.invoice_id._click_amount_left()) if line.invoice_id else 0.0
 
     @api.depends('invoice_id', 'phone', 'wizard_id.provider_id')
     def _compute_skip_reason(self):
@@ -101,7 +107,7 @@ class PaymentClickInvoiceWizardLine(models.TransientModel):
             return _("not a posted customer invoice")
         if invoice.currency_id.name not in const.SUPPORTED_CURRENCIES:
             return _("in %s; Click takes so'm only", invoice.currency_id.name)
-        if invoice.currency_id.is_zero(invoice.amount_residual):
+        if invoice.currency_id.compare_amounts(self.amount, 0) <= 0:
             return _("nothing left to pay")
         provider = self.wizard_id.provider_id
         if provider and invoice.company_id != provider.company_id:
@@ -120,7 +126,7 @@ class PaymentClickInvoiceWizardLine(models.TransientModel):
         return self.env['payment.transaction'].create({
             'provider_id': provider.id,
             'payment_method_id': (methods.filtered(lambda pm: pm.code == 'click_app') or methods)[:1].id,
-            'amount': self.invoice_id.amount_residual,
+            'amount': self.amount,
             'currency_id': self.invoice_id.currency_id.id,
             'partner_id': self.invoice_id.partner_id.id,
             'invoice_ids': [Command.set(self.invoice_id.ids)],

@@ -183,6 +183,10 @@ class PaymentClickPassWizard(models.TransientModel):
         left = self.env['payment.transaction'].sudo().new(self._document_values())._click_amount_left()
         return max(left or to_decimal(0), to_decimal(0))
 
+    def _charges_under_way(self):
+        """The document's Click charges still under way."""
+        return self.env['payment.transaction'].sudo().new(self._document_values())._click_charges_under_way()[1]
+
     @api.model
     def _document_problem(self, document):
         """Why ``document`` cannot be charged with CLICK Pass at all, or None."""
@@ -207,19 +211,26 @@ class PaymentClickPassWizard(models.TransientModel):
                 or provider.company_id != document.company_id:
             return _("No Click provider is enabled or in test mode for %s: set one up under Payment Providers.",
                      document.company_id.name)
+        if problem := self._amount_problem(document):
+            return problem
+        otp_data = (self.otp_data or '').strip()
+        if not otp_data or len(otp_data) > MAX_OTP_LENGTH or not otp_data.isprintable():
+            return _("Scan the QR code in the payer's Click app into the CLICK Pass Code field.")
+        return None
+
+    def _amount_problem(self, document):
+        """Why the amount cannot be charged on ``document``, or None."""
         amount, left = to_decimal(self.amount), self._amount_left()
+        txs = self._charges_under_way()
+        if left <= 0 and not txs:
+            return _("Nothing is left to pay on %s.", document.display_name)
         if amount <= 0:
             return _("Enter an amount to charge above zero.")
         if amount > left:
-            _under_way, txs = self.env['payment.transaction'].sudo().new(
-                self._document_values())._click_charges_under_way()
             return _("Only %(left)s is left to pay on %(document)s%(under_way)s; lower the amount.",
                      left=self._format(left), document=document.display_name,
                      under_way=_(", while Click is still processing %s", ', '.join(txs.mapped('reference')))
                      if txs else '')
-        otp_data = (self.otp_data or '').strip()
-        if not otp_data or len(otp_data) > MAX_OTP_LENGTH or not otp_data.isprintable():
-            return _("Scan the QR code in the payer's Click app into the CLICK Pass Code field.")
         return None
 
     def _format(self, amount):
