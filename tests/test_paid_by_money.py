@@ -94,6 +94,21 @@ class TestPaidByMoney(ClickCardCommon):
         self.assertEqual(len(self._emulated_payments()), 0, "Click was never asked to charge")
 
     @MUTE
+    def test_a_complete_after_an_unmatched_click_pass_payment_is_recorded_with_a_refund_to_do(self):
+        """The same money by two paths: Click's page was prepared, the counter charged, then the page paid too."""
+        page_tx = self._page_tx('INV-PAGE')
+        prepared = self._click_client().prepare(page_tx.reference, page_tx.amount)
+        self._click_pass_wizard(otp_data=self._pass_code()).action_charge()
+        pass_tx = self.env['payment.transaction'].search([('click_is_pass', '=', True)])
+        self.assertEqual(pass_tx.state, 'done')
+        self._unmatch(pass_tx)
+        completed = self._click_client().complete(page_tx.reference, page_tx.amount,
+                                                  prepared.body['merchant_prepare_id'])
+        self.assertAnswer(completed, ShopError.SUCCESS)
+        self.assertEqual(page_tx.state, 'done', "Click debited: the payment is recorded")
+        self.assertIn("already paid: refund it", ' '.join(self._to_dos(self.invoice).mapped('note')))
+
+    @MUTE
     def test_a_saved_card_charges_nothing_on_an_invoice_paid_by_an_unmatched_click_payment(self):
         tx = self._save_card()
         tx._post_process()
