@@ -369,10 +369,14 @@ class PaymentTransaction(models.Model):
             raise UserError(_("%s is not a payment waiting to be charged.", self.reference))
         self._ensure_provider_is_not_disabled()
         self._click_check_currency(self.currency_id)
+        self._click_check_amount_left(_("nothing was charged"))
+
+    def _click_check_amount_left(self, outcome):
+        """Refuse a payment larger than what is left to pay on its documents, saying ``outcome``."""
         amount_left = self._click_amount_left()
         if amount_left is not None and to_decimal(self.amount) - amount_left > TOLERANCE:
             raise UserError(_(
-                "Only %(left)s is left to pay on what %(reference)s pays; nothing was charged.",
+                "Only %(left)s is left to pay on what %(reference)s pays; %(outcome)s.", outcome=outcome,
                 left=format_amount(self.env, float(max(amount_left, 0)), self.currency_id), reference=self.reference,
             ))
 
@@ -779,6 +783,7 @@ class PaymentTransaction(models.Model):
             ))
         if self.state != 'draft':
             raise UserError(_("%s is no longer waiting for payment; start a new payment.", self.reference))
+        self._click_check_amount_left(_("no Click invoice was sent"))
 
     # === BUSINESS METHODS - POST-PROCESSING === #
 

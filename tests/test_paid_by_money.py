@@ -11,6 +11,7 @@ from odoo.tools import mute_logger
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
 from odoo.addons.payment_click.tests.test_card_tokens import ClickCardCommon
+from odoo.addons.payment_click.tests.test_click_invoices import PHONE
 
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
                    'odoo.addons.payment_click.models.payment_transaction_click_pass',
@@ -130,6 +131,19 @@ class TestPaidByMoney(ClickCardCommon):
         )).save()
         self.assertEqual(wizard.line_ids.amount, 0.0)
         self.assertIn("nothing left to pay", wizard.line_ids.skip_reason)
+
+    @MUTE
+    def test_checkout_sends_no_click_invoice_for_an_invoice_paid_by_an_unmatched_click_payment(self):
+        self._unmatch(self._pay_on_clicks_page('INV-A'))
+        reference = self._call(
+            f'/invoice/transaction/{self.invoice.id}', access_token=self.invoice._portal_ensure_token(),
+            provider_id=self.click.id, payment_method_id=self.env.ref('payment_click.payment_method_click_app').id,
+            token_id=None, amount=self.invoice.amount_residual, flow='direct', tokenization_requested=False,
+            landing_route=self.invoice.get_portal_url(), is_validation=False,
+        )['reference']
+        message = self._send_from_checkout_refused(self._tx(reference), PHONE)
+        self.assertIn("no Click invoice was sent", message)
+        self.assertFalse(self.env['payment.click.emulator.invoice'].search([]))
 
     # === A payment booked without being matched (a script, a late booking) === #
 
