@@ -83,14 +83,27 @@ class TestCheckoutTours(ClickShopCommon):
 
     @MUTE
     def test_redirect_flow_decline(self):
+        """The decline page offers the cart back, and the cart shows the same order."""
         self.start_tour(SHOP_URL, 'payment_click_redirect_decline', login='admin')
-        self.assertEqual(self._paid_order('online_redirect', state='cancel').state, 'draft')
+        order = self._paid_order('online_redirect', state='cancel')
+        self.assertEqual(order.state, 'draft')
+        self.assertEqual(len(order.order_line), 1)
+        self.assertEqual(self.env['sale.order'].search_count([('website_id', '!=', False)]), 1)
 
     @MUTE
     def test_inline_flow_pay(self):
         self.click.click_payment_window = 'inline'
         self.start_tour(SHOP_URL, 'payment_click_inline_pay', login='admin')
         self.assertEqual(self._paid_order('online_direct').state, 'sale')
+
+    @MUTE
+    def test_inline_window_closed_returns_to_the_payment_step(self):
+        """Closing Click's window with × leaves the order in the cart and the payment harmless."""
+        self.click.click_payment_window = 'inline'
+        self.start_tour(SHOP_URL, 'payment_click_inline_close', login='admin')
+        tx = self.env['payment.transaction'].search([('provider_id', '=', self.click.id)])
+        # Click never heard of it (no Prepare), so nothing can debit it unseen; the next Pay makes another.
+        self.assertEqual((tx.state, tx.click_trans_id, tx.sale_order_ids.state), ('draft', False, 'draft'))
 
     @MUTE
     def test_inline_falls_back_to_clicks_page_when_the_script_cannot_load(self):

@@ -15,3 +15,21 @@ registry.category("web_tour.tours").add("payment_click_return_fresh_browser", {
         },
     ],
 });
+
+// A shop order's signed return link, opened by a browser that has never visited the shop.
+registry.category("web_tour.tours").add("payment_click_return_shop_order_fresh_browser", {
+    steps: () => [
+        {
+            content: "The page says the payment succeeded, in the status page's words",
+            trigger: 'div[name="o_payment_status_alert"]:contains("Thank you!")',
+        },
+        {
+            content: "It names the order, its total and its items",
+            trigger: '.o_click_return_document:contains("Click Test Tea"):contains("15,000")',
+        },
+        {
+            content: "Nothing on the page needs the order's portal token",
+            trigger: 'body:not(:has(a[href*="access_token"]))',
+        },
+    ],
+});
