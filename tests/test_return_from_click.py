@@ -151,6 +151,7 @@ class TestReturnLinkOfADocument(AccountPaymentCommon, ClickCommon):
             'out_invoice', partner=cls.partner_a, amounts=[15000.0], currency=cls.currency, post=True,
         )
         cls.env['website'].get_current_website().company_id = cls.invoice.company_id
+        cls.env.ref('base.user_admin').company_ids |= cls.invoice.company_id
 
     def test_pay_again_carries_the_portal_token_only_for_the_browser_that_paid(self):
         self.authenticate(None, None)
