@@ -50,7 +50,8 @@ class ClickController(http.Controller):
         tx_sudo = self._click_signed_transaction(reference, expires, access_token)
         if not tx_sudo:
             return request.render('payment_click.return_link_invalid', {'shop_url': self._click_shop_url()})
-        if self._click_session_owns(tx_sudo):
+        lands_here = (tx_sudo.landing_route or '').startswith(self._return_url)
+        if self._click_session_owns(tx_sudo) and not lands_here:
             return request.redirect('/payment/status')
         return request.render('payment_click.return_page', {
             'tx': tx_sudo,
