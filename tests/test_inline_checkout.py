@@ -42,6 +42,15 @@ class TestInlineCheckout(ClickCommon):
         self.click.state = 'enabled'
         self.assertIn('data-click-checkout-script="https://my.click.uz/pay/checkout.js"', self._pay_page())
 
+    def test_each_method_says_what_happens_next(self):
+        page = self._pay_page()
+        self.assertNotIn("Pay with your Uzcard or Humo card through Click.", page)  # One sentence for all three.
+        self.assertIn("You go to Click's page", page)
+        self.assertIn("Confirm in the Click app on your phone", page)
+        self.assertIn("Type your card here; Click texts you a code", page)
+        self.click.click_payment_window = 'inline'
+        self.assertIn("Click's window opens on this page", self._pay_page())
+
     def test_the_emulators_script_defines_clicks_global(self):
         response = self.url_open(const.EMULATOR_CHECKOUT_SCRIPT_URL)
         self.assertEqual(response.status_code, 200)

@@ -30,7 +30,7 @@
         overlay.style.cssText = 'position:fixed;inset:0;z-index:10000;display:flex;align-items:center;'
             + 'justify-content:center;background:rgba(0,0,0,.55);';
         const box = document.createElement('div');
-        box.style.cssText = 'position:relative;width:min(460px,94vw);height:min(470px,90vh);'
+        box.style.cssText = 'position:relative;width:min(460px,94vw);height:min(560px,92vh);'
             + 'background:#f2f5fa;border-radius:12px;overflow:hidden;box-shadow:0 8px 32px #0006;';
         const close = document.createElement('button');
         close.type = 'button';
