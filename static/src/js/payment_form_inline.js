@@ -86,7 +86,7 @@ paymentForm.include({
             _t("No payment was made"),
             _t("Click's window closed before paying, and nothing was charged. You can pay again."),
         );
-        this._enableButton();
+        this._enableButton(false); // The UI was unblocked when the window opened.
     },
 
     // #=== GETTERS ===#
