@@ -167,13 +167,14 @@ class PaymentTransaction(models.Model):
     def _click_pay_again_link(self, session_owns):
         """The way back to paying a declined payment that exists for this visitor, as (label, url), or None.
 
-        The browser that started a shop order's payment gets its cart back. Otherwise, the order or the
-        invoice: with its portal token only for that browser, without one for a user who can open the
-        document anyway, and not at all for others, such as the Click app's browser.
+        The browser that started a shop order's payment gets its cart back; others nothing, since an
+        unconfirmed cart is not a document to pay. Otherwise, the order or the invoice: with its
+        portal token only for that browser, without one for a user who can open the document anyway,
+        and not at all for others, such as the Click app's browser.
         """
         self.ensure_one()
-        if session_owns and self._click_order_to_restore():
-            return _("Back to your cart"), ClickController._cart_url
+        if self._click_order_to_restore():  # A cart, not an order the portal lets one pay.
+            return (_("Back to your cart"), ClickController._cart_url) if session_owns else None
         document = self._click_document_to_pay_again()
         if not document:
             return None

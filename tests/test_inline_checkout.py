@@ -51,6 +51,18 @@ class TestInlineCheckout(ClickCommon):
         self.click.click_payment_window = 'inline'
         self.assertIn("Click's window opens on this page", self._pay_page())
 
+    def test_the_emulators_pages_speak_to_a_payer(self):
+        tx = self._create_transaction('direct', reference='S00042-page')
+        params = dict(tx._get_processing_values()['click_checkout_params'], inline='1')
+        page = self.opener.get(self._build_url(ClickEmulatorController._payment_page_url), params=params).text
+        self.assertIn("no card is needed and no money moves", page)
+        self.assertIn("<summary>What happens</summary>", page)  # The calls, for who wants them.
+        self.assertIn("o_click_card_inline", page)  # The window's page is compact: no scrollbar.
+        app = self.opener.get(self._build_url(ClickEmulatorController._app_url), params={'phone': '998901234567'}).text
+        self.assertIn("<summary>What happens</summary>", app)
+        self.assertIn("?width=210&amp;height=210", app)  # Whole pixels per module of the 21-module QR: no gaps.
+        self.assertIn("flex-wrap: wrap", app)  # "New code" wraps inside the card.
+
     def test_the_emulators_script_defines_clicks_global(self):
         response = self.url_open(const.EMULATOR_CHECKOUT_SCRIPT_URL)
         self.assertEqual(response.status_code, 200)
