@@ -1,6 +1,6 @@
 """Coming back from Click in another browser: the signed return_url shows the payment without a session."""
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from odoo import Command
 from odoo.tests import tagged
@@ -10,7 +10,7 @@ from odoo.tools.misc import hmac
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click.controllers.main import ClickController
 from odoo.addons.payment_click.tests.common import ClickCommon
-from odoo.addons.payment_click.tests.test_click_invoices import ClickShopCommon
+from odoo.addons.payment_click.tests.test_click_invoices import MUTE, ClickShopCommon
 
 
 @tagged('post_install', '-at_install')
@@ -212,17 +212,30 @@ class TestReturnFromClickTour(FreshBrowserTour, ClickCommon):
 class TestReturnShopOrderTour(FreshBrowserTour, ClickShopCommon):
     """A shop order lands on /shop/payment/validate, which needs the cart of the browser that paid."""
 
-    def test_a_shop_orders_link_in_a_fresh_browser_shows_the_order_paid(self):
+    def _shop_order_tx(self):
         order = self.env['sale.order'].create({
             'partner_id': self.env.ref('base.user_admin').partner_id.id,
             'website_id': self.env['website'].get_current_website().id,
             'order_line': [Command.create({'product_id': self.product.id})],
         })
-        tx = self._create_click_tx(
+        return self._create_click_tx(
             sale_order_ids=[Command.set(order.ids)], amount=order.amount_total, partner_id=order.partner_id.id,
             landing_route='/shop/payment/validate',
         )
+
+    def test_a_shop_orders_link_in_a_fresh_browser_shows_the_order_paid(self):
+        tx = self._shop_order_tx()
         self._prepare_and_complete(tx)
         self.assertEqual(tx.state, 'done')
         return_url = urlsplit(tx._click_return_url())
         self.start_tour(f'{return_url.path}?{return_url.query}', 'payment_click_return_shop_order_fresh_browser')
+
+    @MUTE
+    def test_paying_on_clicks_page_in_another_browser_shows_the_order_turn_paid(self):
+        """The issue's steps: Click's page, copied to a browser with no cookies, and Pay pressed there."""
+        tx = self._shop_order_tx()
+        button = self._extract_values_from_html_form(tx._get_processing_values()['redirect_form_html'])
+        self.start_tour(f"{urlsplit(button['action']).path}?{urlencode(button['inputs'])}",
+                        'payment_click_pay_in_another_browser')
+        self._wait_for_click()
+        self.assertEqual(tx.state, 'done')

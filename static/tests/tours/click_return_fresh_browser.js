@@ -33,3 +33,23 @@ registry.category("web_tour.tours").add("payment_click_return_shop_order_fresh_b
         },
     ],
 });
+
+// Click's page opened in a browser with no cookies (the Click app's), and Pay pressed there.
+registry.category("web_tour.tours").add("payment_click_pay_in_another_browser", {
+    steps: () => [
+        {
+            content: "Press Pay on Click's page",
+            trigger: ".o_click_card button.o_click_pay",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Back in the shop, the page turns to paid once Click's Complete has come",
+            trigger: '[name="o_click_return"] div[name="o_payment_status_alert"]:contains("Thank you!")',
+        },
+        {
+            content: "It is the order that was paid",
+            trigger: '.o_click_return_document:contains("Click Test Tea"):contains("15,000")',
+        },
+    ],
+});
