@@ -44,8 +44,8 @@ class ClickController(http.Controller):
         The browser that started the payment goes on to core's status page, which finishes the
         checkout (and lands here again when Click declined a shop order). Any other browser (the
         Click app opens the link in its own, SPEC §10.2) gets the payment's state, its order's
-        number, total and items, and nothing that needs the document's portal token. Only Complete decides the state;
-        the page reloads while it waits for it. A wrong or expired link says so.
+        number, total and items, and nothing that needs the document's portal token. Only Complete
+        decides the state; the page reloads while it waits for it. A wrong or expired link says so.
         """
         tx_sudo = self._click_signed_transaction(reference, expires, access_token)
         if not tx_sudo:
