@@ -3,6 +3,7 @@ import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import HOST, TEST_CURSOR_COOKIE_NAME, Opener
 from odoo.tools.misc import hmac
@@ -58,6 +59,16 @@ class TestReturnFromClick(ClickCommon):
         self.assertEqual(query['access_token'], hmac(
             self.env(su=True), 'generate_access_token', f"{self.tx.reference}|{query['expires']}",
         ))
+
+    def test_the_links_validity_is_at_least_a_day(self):
+        with self.assertRaises(ValidationError):
+            self.click.click_return_link_days = 0
+
+    def test_a_browser_that_started_no_payment_gets_no_cart_back(self):
+        self.tx._set_canceled()
+        page = self._fresh_browser().get(self._build_url(ClickController._cart_url))
+        self.assertEqual(page.status_code, 200)
+        self.assertTrue(page.url.endswith('/shop'), page.url)
 
     def test_the_browser_that_started_the_payment_goes_on_to_the_status_page(self):
         values = self._start_payment_in_this_browser()
