@@ -14,6 +14,9 @@ PAYMENT_WINDOWS = [
 
 SUPPORTED_CURRENCIES = ('UZS',)
 
+# Days the signed return_url shows the payment's state in a browser without the shop's session.
+RETURN_LINK_DAYS = 3
+
 # Merchant API (SPEC §7): (connect, read) seconds Odoo waits for Click.
 MERCHANT_API_TIMEOUT = (5, 15)
 

@@ -49,6 +49,7 @@ class ClickEmulatorController(http.Controller):
                 'amount': self._format_amount(amount, provider_sudo, tx_sudo),
                 'is_invoice': bool(tx_sudo.invoice_ids),
                 'params': params,
+                'inline': bool(params.get('inline')),
             })
         declined = params.get('outcome') == 'decline'
         self._start_payment(provider_sudo, reference, amount, declined=declined)

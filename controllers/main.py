@@ -1,4 +1,5 @@
 import logging
+import time
 
 from odoo import _, http
 from odoo.exceptions import UserError
@@ -14,6 +15,7 @@ class ClickController(http.Controller):
     _prepare_url = '/payment/click/prepare'
     _complete_url = '/payment/click/complete'
     _return_url = '/payment/click/return'
+    _cart_url = '/payment/click/cart'
     _invoice_url = '/payment/click/invoice'
 
     @http.route(
@@ -35,24 +37,66 @@ class ClickController(http.Controller):
         answer = request.env['payment.transaction'].sudo()._click_handle_shop_request(pairs)
         return request.make_json_response(answer)
 
-    @http.route(_return_url, type='http', auth='public', methods=['GET'])
-    def click_return_from_checkout(self, reference=None, access_token=None, **_kwargs):
-        """Land the customer on the status page of the payment ``return_url`` was signed for.
+    @http.route(_return_url, type='http', auth='public', methods=['GET'], website=True, sitemap=False)
+    def click_return_from_checkout(self, reference=None, expires=None, access_token=None, **_kwargs):
+        """Show the customer the state of the payment ``return_url`` was signed for.
 
-        The Click app may open this link in another browser, without Odoo's session (SPEC §10.2).
-        With a valid token, the transaction becomes the one this session's status page follows, as
-        core Odoo does before ``/payment/status``; without one, the visitor gets the generic status
-        page and nothing about the transaction. Only Complete decides the payment's state.
+        The browser that started the payment goes on to core's status page, which finishes the
+        checkout (and lands here again when Click declined a shop order). Any other browser (the
+        Click app opens the link in its own, SPEC §10.2) gets the payment's state, its order's
+        number, total and items, and nothing that needs the document's portal token. Only Complete
+        decides the state; the page reloads while it waits for it. A wrong or expired link says so.
+        """
+        tx_sudo = self._click_signed_transaction(reference, expires, access_token)
+        if not tx_sudo:
+            return request.render('payment_click.return_link_invalid', {'shop_url': self._click_shop_url()})
+        lands_here = (tx_sudo.landing_route or '').startswith(self._return_url)
+        if self._click_session_owns(tx_sudo) and not lands_here:
+            return request.redirect('/payment/status')
+        return request.render('payment_click.return_page', {
+            'tx': tx_sudo,
+            'documents': tx_sudo._click_linked_documents(),
+            'waiting': tx_sudo.state in ('draft', 'pending'),
+        })
+
+    @http.route(_cart_url, type='http', auth='public', methods=['GET'], website=True, sitemap=False)
+    def click_back_to_cart(self, **_kwargs):
+        """Make the order of this browser's declined payment its cart again, and show the cart."""
+        tx_sudo = request.env['payment.transaction'].sudo().browse(
+            request.session.get(PaymentPostProcessing.MONITORED_TX_ID_KEY)
+        ).exists().filtered(lambda tx: tx.provider_code == 'click' and tx.state == 'cancel')
+        order_sudo = tx_sudo._click_order_to_restore()
+        if not order_sudo:
+            return request.redirect(self._click_shop_url())
+        request.session['sale_order_id'] = order_sudo.id
+        request.session['website_sale_cart_quantity'] = order_sudo.cart_quantity
+        return request.redirect('/shop/cart')
+
+    @staticmethod
+    def _click_signed_transaction(reference, expires, access_token):
+        """The Click transaction a return link was signed for, if it is authentic and not expired.
+
+        The token signs the reference and the expiry together, checked in constant time.
         """
         # compare_digest refuses non-ASCII text: such a token is simply wrong, not an error page.
-        if reference and access_token and access_token.isascii() \
-                and payment_utils.check_access_token(access_token, reference):
-            tx_sudo = request.env['payment.transaction'].sudo().search(
-                [('reference', '=', reference), ('provider_code', '=', 'click')], limit=1,
-            )
-            if tx_sudo:
-                PaymentPostProcessing.monitor_transaction(tx_sudo)
-        return request.redirect('/payment/status')
+        if not (reference and expires and access_token and access_token.isascii() and expires.isdigit()):
+            return None
+        if int(expires) < time.time() or not payment_utils.check_access_token(access_token, reference, expires):
+            return None
+        return request.env['payment.transaction'].sudo().search(
+            [('reference', '=', reference), ('provider_code', '=', 'click')], limit=1,
+        ) or None
+
+    @staticmethod
+    def _click_shop_url():
+        """The eCommerce's product list, else the home page."""
+        sale_order = request.env.registry.get('sale.order')
+        return '/shop' if sale_order is not None and 'website_id' in sale_order._fields else '/'
+
+    @staticmethod
+    def _click_session_owns(tx_sudo):
+        """Tell whether this browser started the payment: its status page follows it."""
+        return tx_sudo.id == request.session.get(PaymentPostProcessing.MONITORED_TX_ID_KEY)
 
     @http.route(_invoice_url, type='json', auth='public')
     def click_send_invoice(self, reference, phone, **_kwargs):

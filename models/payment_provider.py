@@ -79,6 +79,11 @@ class PaymentProvider(models.Model):
              "documentation does not describe it: turn it on only once Click confirms your service "
              "supports it. Otherwise Click payments are refunded in full only.",
     )
+    click_return_link_days = fields.Integer(
+        string="Return Link Valid For (days)", default=const.RETURN_LINK_DAYS, required=True,
+        help="The link Click sends the customer back with shows the payment's state in any browser, "
+             "the Click app's included, for this many days after the payment starts.",
+    )
     click_emulator_fault = fields.Selection(
         string="Emulator Fault", selection=const.EMULATOR_FAULTS, default='none', required=True,
         help="Test mode only: make the Click emulator misbehave the way Click can, to see how Odoo "
@@ -125,6 +130,11 @@ class PaymentProvider(models.Model):
                         field=provider._fields[field_name].get_description(self.env)['string'],
                         value=value,
                     ))
+
+    @api.constrains('click_return_link_days')
+    def _check_click_return_link_days(self):
+        if any(provider.click_return_link_days < 1 for provider in self if provider.code == 'click'):
+            raise ValidationError(_("Click: the return link must stay valid for at least one day."))
 
     @api.constrains('click_service_id', 'state', 'code')
     def _check_click_service_id_is_unique(self):

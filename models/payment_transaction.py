@@ -1,6 +1,7 @@
 import logging
 import pprint
 import re
+import time
 import unicodedata
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -127,17 +128,72 @@ class PaymentTransaction(models.Model):
         return params
 
     def _click_return_url(self):
-        """Return the address Click sends the customer back to, signed for this transaction.
+        """Return the address Click sends the customer back to, signed for this transaction."""
+        self.ensure_one()
+        return url_join(self.provider_id.get_base_url(), self._click_return_path())
 
-        The Click app opens it in any browser, where Odoo's session may be missing (SPEC §10.2), so
-        it carries the reference and an access token: the one `payment.utils.generate_access_token`
-        makes of the reference, computed here as it does, since the button is also rendered outside
-        of HTTP requests.
+    def _click_return_path(self):
+        """The return link's path and query: the reference, an expiry, and a token signing both.
+
+        The Click app opens it in any browser, where Odoo's session may be missing (SPEC §10.2). The
+        token is the one `payment.utils.generate_access_token` makes of the reference and the expiry
+        (a Unix time), computed here as it does, since the button is also rendered outside of HTTP
+        requests.
         """
         self.ensure_one()
-        access_token = hmac_tool(self.env(su=True), 'generate_access_token', str(self.reference))
-        query = urlencode({'reference': self.reference, 'access_token': access_token})
-        return f'{url_join(self.provider_id.get_base_url(), ClickController._return_url)}?{query}'
+        expires = str(int(time.time()) + self.provider_id.click_return_link_days * 86400)
+        access_token = hmac_tool(self.env(su=True), 'generate_access_token', f'{self.reference}|{expires}')
+        query = urlencode({'reference': self.reference, 'expires': expires, 'access_token': access_token})
+        return f'{ClickController._return_url}?{query}'
+
+    def _set_canceled(self, state_message=None, **kwargs):
+        """Override of `payment` to keep the shop's cart when Click declines its payment.
+
+        Core's landing route for a shop order (``/shop/payment/validate``) empties the session's
+        cart whatever the payment's state, and a logged-in customer's next product then silently
+        revives the declined order. The customer lands on the return page instead: it says the
+        payment was declined, and its "Back to your cart" shows the same order again.
+        """
+        txs = super()._set_canceled(state_message=state_message, **kwargs)
+        for tx in txs.filtered(lambda tx: tx.provider_code == 'click' and tx._click_order_to_restore()):
+            if (tx.landing_route or '').startswith('/shop/payment/validate'):
+                tx.landing_route = tx._click_return_path()
+        return txs
+
+    def _click_order_to_restore(self):
+        """The shop's unconfirmed order this declined payment was for, if no other payment took it over."""
+        if 'sale_order_ids' not in self._fields:
+            return None
+        orders = self.sale_order_ids.filtered(lambda order: order.state == 'draft' and order.website_id)
+        return orders.filtered(
+            lambda order: order.get_portal_last_transaction().state not in ('pending', 'authorized', 'done')
+        )[:1] or None
+
+    def _click_pay_again_link(self, session_owns):
+        """The way back to paying a declined payment that exists for this visitor, as (label, url), or None.
+
+        The browser that started a shop order's payment gets its cart back; others nothing, since an
+        unconfirmed cart is not a document to pay. Otherwise, the order or the invoice: with its
+        portal token only for that browser, without one for a user who can open the document anyway,
+        and not at all for others, such as the Click app's browser.
+        """
+        self.ensure_one()
+        if self._click_order_to_restore():  # A cart, not an order the portal lets one pay.
+            return (_("Back to your cart"), ClickController._cart_url) if session_owns else None
+        document = self._click_document_to_pay_again()
+        if not document:
+            return None
+        label = _("Pay again: %s", document.display_name)
+        if session_owns:
+            return label, document.get_portal_url()
+        if document.with_env(document.env(su=False)).has_access('read'):
+            return label, document.access_url
+        return None
+
+    def _click_refunded_amount(self):
+        """What Click gave back of this payment: the sum of its done refunds, positive."""
+        refunds = self.child_transaction_ids.filtered(lambda tx: tx.operation == 'refund' and tx.state == 'done')
+        return -sum(refunds.mapped('amount'))
 
     @api.model
     def _click_check_currency(self, currency):

@@ -42,6 +42,27 @@ class TestInlineCheckout(ClickCommon):
         self.click.state = 'enabled'
         self.assertIn('data-click-checkout-script="https://my.click.uz/pay/checkout.js"', self._pay_page())
 
+    def test_each_method_says_what_happens_next(self):
+        page = self._pay_page()
+        self.assertNotIn("Pay with your Uzcard or Humo card through Click.", page)  # One sentence for all three.
+        self.assertIn("You go to Click's page", page)
+        self.assertIn("Confirm in the Click app on your phone", page)
+        self.assertIn("Type your card here; Click texts you a code", page)
+        self.click.click_payment_window = 'inline'
+        self.assertIn("Click's window opens on this page", self._pay_page())
+
+    def test_the_emulators_pages_speak_to_a_payer(self):
+        tx = self._create_transaction('direct', reference='S00042-page')
+        params = dict(tx._get_processing_values()['click_checkout_params'], inline='1')
+        page = self.opener.get(self._build_url(ClickEmulatorController._payment_page_url), params=params).text
+        self.assertIn("no card is needed and no money moves", page)
+        self.assertIn("<summary>What happens</summary>", page)  # The calls, for who wants them.
+        self.assertIn("o_click_card_inline", page)  # The window's page is compact: no scrollbar.
+        app = self.opener.get(self._build_url(ClickEmulatorController._app_url), params={'phone': '998901234567'}).text
+        self.assertIn("<summary>What happens</summary>", app)
+        self.assertIn("?width=210&amp;height=210", app)  # Whole pixels per module of the 21-module QR: no gaps.
+        self.assertIn("flex-wrap: wrap", app)  # "New code" wraps inside the card.
+
     def test_the_emulators_script_defines_clicks_global(self):
         response = self.url_open(const.EMULATOR_CHECKOUT_SCRIPT_URL)
         self.assertEqual(response.status_code, 200)
@@ -83,14 +104,27 @@ class TestCheckoutTours(ClickShopCommon):
 
     @MUTE
     def test_redirect_flow_decline(self):
+        """The decline page offers the cart back, and the cart shows the same order."""
         self.start_tour(SHOP_URL, 'payment_click_redirect_decline', login='admin')
-        self.assertEqual(self._paid_order('online_redirect', state='cancel').state, 'draft')
+        order = self._paid_order('online_redirect', state='cancel')
+        self.assertEqual(order.state, 'draft')
+        self.assertEqual(len(order.order_line), 1)
+        self.assertEqual(self.env['sale.order'].search_count([('website_id', '!=', False)]), 1)
 
     @MUTE
     def test_inline_flow_pay(self):
         self.click.click_payment_window = 'inline'
         self.start_tour(SHOP_URL, 'payment_click_inline_pay', login='admin')
         self.assertEqual(self._paid_order('online_direct').state, 'sale')
+
+    @MUTE
+    def test_inline_window_closed_returns_to_the_payment_step(self):
+        """Closing Click's window with × leaves the order in the cart and the payment harmless."""
+        self.click.click_payment_window = 'inline'
+        self.start_tour(SHOP_URL, 'payment_click_inline_close', login='admin')
+        tx = self.env['payment.transaction'].search([('provider_id', '=', self.click.id)])
+        # Click never heard of it (no Prepare), so nothing can debit it unseen; the next Pay makes another.
+        self.assertEqual((tx.state, tx.click_trans_id, tx.sale_order_ids.state), ('draft', False, 'draft'))
 
     @MUTE
     def test_inline_falls_back_to_clicks_page_when_the_script_cannot_load(self):

@@ -114,7 +114,7 @@ class TestProcessingFlows(AccountPaymentCommon, ClickCommon):
         self.assertEqual(paid.status_code, 404)
         self.assertEqual(tx.state, 'draft')
 
-    def test_return_url_lands_on_the_status_page(self):
+    def test_a_return_url_without_its_signature_says_the_link_is_not_valid(self):
         response = self.opener.get(self._build_url(ClickController._return_url), allow_redirects=False)
-        self.assertEqual(response.status_code, 303)
-        self.assertTrue(response.headers['Location'].endswith('/payment/status'))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("This payment link is not valid, or it has expired.", response.text)

@@ -3,8 +3,9 @@
  *
  * Same global as https://my.click.uz/pay/checkout.js (SPEC §6.2): createPaymentRequest(params,
  * callback) opens the module's emulated Click page in a modal window on the shop's page, and calls
- * callback({status}) when the window closes: 2 after Pay, Click's error code after Decline, -1 when
- * the customer closes it without paying. Not an Odoo asset: the payment form loads it on demand.
+ * callback({status}) when the window closes, on Click's scale (SPEC §6.3: below 0 an error, 0 created,
+ * 1 processing, 2 paid): 2 after Pay, Click's error code after Decline, and an error, -1, when the
+ * customer closes it with × before paying. Not an Odoo asset: the payment form loads it on demand.
  */
 (function () {
     'use strict';
@@ -29,7 +30,7 @@
         overlay.style.cssText = 'position:fixed;inset:0;z-index:10000;display:flex;align-items:center;'
             + 'justify-content:center;background:rgba(0,0,0,.55);';
         const box = document.createElement('div');
-        box.style.cssText = 'position:relative;width:min(460px,94vw);height:min(470px,90vh);'
+        box.style.cssText = 'position:relative;width:min(460px,94vw);height:min(560px,92vh);'
             + 'background:#f2f5fa;border-radius:12px;overflow:hidden;box-shadow:0 8px 32px #0006;';
         const close = document.createElement('button');
         close.type = 'button';

@@ -40,8 +40,7 @@ paymentForm.include({
     // #=== PAYMENT FLOW ===#
 
     /**
-     * Open Click's window with the payment button's parameters; whatever it says when it closes,
-     * the status page shows what Click's Complete decided.
+     * Open Click's window with the payment button's parameters.
      *
      * @override method from @payment/js/payment_form
      * @private
@@ -58,9 +57,7 @@ paymentForm.include({
             return;
         }
         try {
-            window.createPaymentRequest(params, () => {
-                window.location = '/payment/status';
-            });
+            window.createPaymentRequest(params, (data) => this._clickWindowClosed(data));
         } catch (error) {
             this._displayErrorDialog(_t("Click's payment window did not open"), error.message);
             this._enableButton(); // The button has been disabled before initiating the flow.
@@ -68,6 +65,28 @@ paymentForm.include({
         }
         // Click's window takes the customer's input; the button stays disabled meanwhile.
         this.call('ui', 'unblock');
+    },
+
+    /**
+     * Follow the payment on the status page if Click's window says it was made or is under way
+     * (status 0, 1 or 2, SPEC §6.3); on an error status (a declined payment, or the window closed
+     * before paying) stay on the payment step, where the order is intact and Pay starts a new
+     * payment. Only Click's Complete decides the payment's state either way.
+     *
+     * @private
+     * @param {object} data - What Click's window reports when it closes.
+     * @return {void}
+     */
+    _clickWindowClosed(data) {
+        if (Number(data?.status) >= 0) {
+            window.location = '/payment/status';
+            return;
+        }
+        this._displayErrorDialog(
+            _t("No payment was made"),
+            _t("Click's window closed before paying, and nothing was charged. You can pay again."),
+        );
+        this._enableButton(false); // The UI was unblocked when the window opened.
     },
 
     // #=== GETTERS ===#
