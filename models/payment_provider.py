@@ -79,6 +79,12 @@ class PaymentProvider(models.Model):
              "documentation does not describe it: turn it on only once Click confirms your service "
              "supports it. Otherwise Click payments are refunded in full only.",
     )
+    click_visitor_hourly_limit = fields.Integer(
+        string="Visitor Requests an Hour", default=const.THROTTLE_DEFAULT_PER_PROVIDER, required=True,
+        help="At most this many SMS codes and Click invoices, all visitors together, that checkout asks "
+             "Click to send within an hour. Each card or phone number, and each browser session, also "
+             "gets a few an hour at most.",
+    )
     click_emulator_fault = fields.Selection(
         string="Emulator Fault", selection=const.EMULATOR_FAULTS, default='none', required=True,
         help="Test mode only: make the Click emulator misbehave the way Click can, to see how Odoo "
