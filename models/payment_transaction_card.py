@@ -67,20 +67,20 @@ class PaymentTransaction(models.Model):
         if expire_date is None:
             raise UserError(_("Check the expiry date: the month and year printed on the card, as MMYY "
                               "(for example 0329), of a card that has not expired."))
-        tx = self._click_lock_card_step()
-        tx._click_check_card_payment()
-        self.env['payment.click.attempt']._click_count(tx.provider_id, 'sms_code', card_number, session_id)
-        client = tx.provider_id._click_get_merchant_client()
-        if previous := tx.sudo().click_card_token:  # another card, or a new code, for the same payment
-            tx.sudo().click_card_token = False
-            tx._click_delete_card_token(previous, client)
+        self._click_lock_card_step()
+        self._click_check_card_payment()
+        self.env['payment.click.attempt']._click_count(self.provider_id, 'sms_code', card_number, session_id)
+        client = self.provider_id._click_get_merchant_client()
+        if previous := self.sudo().click_card_token:  # another card, or a new code, for the same payment
+            self.sudo().click_card_token = False
+            self._click_delete_card_token(previous, client)
         try:
-            answer = client.request_card_token(card_number, expire_date, temporary=not tx.tokenize)
+            answer = client.request_card_token(card_number, expire_date, temporary=not self.tokenize)
         except MerchantApiError as error:
-            raise UserError(tx._click_card_error(_("Click did not accept this card"), error)) from None
+            raise UserError(self._click_card_error(_("Click did not accept this card"), error)) from None
         if not answer.get('card_token'):
             raise UserError(_("Click did not issue a token for this card; please try again."))
-        tx.sudo().click_card_token = answer['card_token']
+        self.sudo().click_card_token = answer['card_token']
         return answer.get('phone_number') or ''
 
     def _click_verify_card(self, sms_code):
@@ -150,7 +150,6 @@ class PaymentTransaction(models.Model):
                 ), log_exceptions=False)
         except LockNotAvailable:
             raise UserError(_("Click is already sending a code for this payment; please wait a moment.")) from None
-        return self
 
     def _click_check_card_payment(self):
         """Refuse, saying why, a card step for anything but a draft card payment made at checkout."""
