@@ -168,6 +168,10 @@ class TestClickInvoices(AccountPaymentCommon, ClickInvoiceCommon):
         tx = invoice.transaction_ids
         self.assertEqual((tx.state, tx.click_invoice_phone), ('draft', PHONE))
         self.assertIn("Waiting", invoice.action_click_invoice_status()['params']['message'])
+        self._set_emulator_fault('drop_complete')
+        self._click_app(tx, 'pay')
+        self.assertIn("Paid", invoice.action_click_invoice_status()['params']['message'])
+        self.assertEqual(tx.state, 'done', "Click's word applied for the billing user")
 
     def test_the_wizard_with_nothing_to_send_says_why(self):
         in_dollars = self._invoice(currency=self.currency_usd)
