@@ -42,10 +42,17 @@ EMULATOR_FAULTS = [
 
 # Cards typed at checkout, paid through a Click card token and optionally saved (SPEC §7.5.7-10).
 CARD_PAYMENT_METHOD_CODE = 'click_card'
-# Each card typed sends an SMS to its owner: a customer's payments may ask Click for this many codes
-# within this time at most, whatever page or script asks.
-CARD_MAX_REQUESTS = 5
-CARD_REQUESTS_WINDOW = timedelta(hours=1)
+
+# What visitors make Click send (an SMS code to a card's owner, an invoice to a phone) within this time:
+# at most so many per card or phone number and per browser session; the provider sets its own ceiling.
+THROTTLE_WINDOW = timedelta(hours=1)
+THROTTLE_PER_SUBJECT = 5
+THROTTLE_PER_SESSION = 5
+THROTTLE_DEFAULT_PER_PROVIDER = 200
+THROTTLE_KINDS = [
+    ('sms_code', "SMS code to a card's owner"),
+    ('invoice', "Invoice to a phone"),
+]
 
 DEFAULT_PAYMENT_METHOD_CODES = {'click', 'click_app', CARD_PAYMENT_METHOD_CODE}
 

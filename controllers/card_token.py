@@ -20,11 +20,13 @@ class ClickCardTokenController(http.Controller):
     def click_card_request(self, reference=None, card_number=None, expire_date=None, **_kwargs):
         """Ask Click for a token of the card; Click texts a code to the card's phone.
 
+        Asked again with the same card, Click texts a new code: "Send a new code".
+
         :return: ``phone_number``, the masked phone Click texted, and in test mode ``test_code``
         :raise UserError: saying what to fix
         """
         tx_sudo = self._monitored_transaction(reference)
-        phone_number = tx_sudo._click_request_card_token(card_number, expire_date)
+        phone_number = tx_sudo._click_request_card_token(card_number, expire_date, request.session.sid)
         answer = {'phone_number': phone_number}
         if tx_sudo.provider_id.state == 'test':
             answer['test_code'] = str(emulator_cards.SMS_CODE)

@@ -103,6 +103,8 @@ class ClickController(http.Controller):
         """Send Click's invoice for the customer's draft payment to the number they typed (Click app).
 
         Only the browser that has just created the payment may: the one whose status page follows it.
+        Each request counts against the limits on invoices (per phone, per browser session, per
+        provider) before Click is called.
 
         :raise UserError: saying what to fix, when the number or the payment cannot be billed
         """
@@ -111,5 +113,8 @@ class ClickController(http.Controller):
         )
         if not tx_sudo or tx_sudo.id != request.session.get(PaymentPostProcessing.MONITORED_TX_ID_KEY):
             raise UserError(_("This payment can no longer be sent to the Click app; please start it again."))
+        request.env['payment.click.attempt']._click_count(
+            tx_sudo.provider_id, 'invoice', tx_sudo._click_normalize_phone(phone), request.session.sid,
+        )
         tx_sudo._click_send_invoice(phone)
         return {'status_url': '/payment/status'}

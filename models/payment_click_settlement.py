@@ -38,6 +38,10 @@ class PaymentClickSettlement(models.Model):
         default=lambda self: self._default_provider_ids(),
         help="The Click providers (services) whose payments this payout covers.",
     )
+    provider_names = fields.Char(
+        string="Click Services", compute='_compute_provider_names',
+        help="The Click services, for accountants who may not open the payment providers.",
+    )
     journal_id = fields.Many2one(
         string="Payout Journal", comodel_name='account.journal', required=True, check_company=True,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
@@ -76,16 +80,27 @@ class PaymentClickSettlement(models.Model):
 
     @api.model
     def _default_provider_ids(self):
-        return self.env['payment.provider'].search([
+        return self.env['payment.provider'].sudo().search([
             ('code', '=', 'click'), ('company_id', '=', self.env.company.id), ('state', '!=', 'disabled'),
         ]).filtered('journal_id')
 
     # === COMPUTE METHODS === #
 
-    @api.depends('provider_ids')
+    def _click_providers(self):
+        """The services, read in sudo: only system administrators read payment providers. On a new
+        settlement whose form does not show them, those it will get."""
+        self.ensure_one()
+        return (self.provider_ids or self._default_provider_ids()).sudo()
+
+    @api.depends('provider_ids', 'company_id')
+    def _compute_provider_names(self):
+        for record in self:
+            record.provider_names = ', '.join(record._click_providers().mapped('name'))
+
+    @api.depends('provider_ids', 'company_id')  # the company's: a form may not show the services
     def _compute_journal_id(self):
         for record in self:
-            provider = record.provider_ids[:1]
+            provider = record._click_providers()[:1]
             record.journal_id = record.journal_id or provider.click_settlement_journal_id or provider.journal_id
             record.fee_tax_id = record.fee_tax_id or provider.click_fee_tax_id
 
@@ -108,7 +123,7 @@ class PaymentClickSettlement(models.Model):
             record.gross = float(result.gross)
             record.commission = float(result.commission)
             record.effective_rate = float(result.rate)
-            provider = record.provider_ids[:1]
+            provider = record._click_providers()[:1]
             record.rate_warning = _(
                 "Click kept %(rate)s %% of these payments instead of the %(expected)s %% expected (± %(tolerance)s). "
                 "Check the payments ticked, or Click's rate.",
@@ -129,7 +144,7 @@ class PaymentClickSettlement(models.Model):
         if not self.statement_line_id:
             self.statement_line_id = self._click_find_statement_line()
         candidates = self._load_candidates()
-        provider = self.provider_ids[:1]
+        provider = self.provider_ids.sudo()[:1]
         chosen = set(settlement.propose(
             [settlement.Candidate(line.id, line.date, to_decimal(line.amount)) for line in candidates],
             to_decimal(self.amount), provider.click_fee_rate, provider.click_fee_tolerance,
@@ -205,7 +220,7 @@ class PaymentClickSettlement(models.Model):
     @api.model
     def action_open_unsettled(self):
         """The clearing lines of Click payments no payout settled yet, by day, oldest first."""
-        accounts = self.env['payment.provider'].search([('code', '=', 'click')]).click_clearing_account_id
+        accounts = self.env['payment.provider'].sudo().search([('code', '=', 'click')]).click_clearing_account_id
         return {
             'type': 'ir.actions.act_window',
             'name': _("Unsettled Click payments"),
@@ -221,7 +236,7 @@ class PaymentClickSettlement(models.Model):
         """Open the draft settlement of a bank statement line's payout, proposed; create it if needed."""
         record = self.search([('statement_line_id', '=', st_line.id)], limit=1)
         if not record:
-            providers = self.env['payment.provider'].search([
+            providers = self.env['payment.provider'].sudo().search([
                 ('code', '=', 'click'), ('company_id', '=', st_line.company_id.id),
             ]).filtered(lambda p: (p.click_settlement_journal_id or p.journal_id) == st_line.journal_id)
             if not providers:
@@ -250,7 +265,7 @@ class PaymentClickSettlement(models.Model):
 
     def _clearing_domain(self):
         return [
-            ('account_id', 'in', self.provider_ids.click_clearing_account_id.ids),
+            ('account_id', 'in', self.provider_ids.sudo().click_clearing_account_id.ids),
             ('company_id', '=', self.company_id.id),
             ('currency_id', '=', self.currency_id.id),
             ('parent_state', '=', 'posted'),
@@ -276,7 +291,8 @@ class PaymentClickSettlement(models.Model):
             ('id', 'not in', self.search([  # claimed by another open payout; settled ones are reconciled
                 ('state', '=', 'draft'), ('statement_line_id', '!=', False)]).statement_line_id.ids),
         ], order='date, id')
-        lines = lines.filtered(lambda line: any(p._click_matches_statement_line(line) for p in self.provider_ids))
+        providers = self.provider_ids.sudo()
+        lines = lines.filtered(lambda line: any(p._click_matches_statement_line(line) for p in providers))
         return lines.filtered(lambda line: line.currency_id.compare_amounts(line.amount, self.amount) == 0)[:1] \
             if self.amount else lines[:1]
 
@@ -355,7 +371,7 @@ class PaymentClickSettlement(models.Model):
             'date': self.date,
             'amount': self.amount,
             'payment_ref': self.name,
-            'partner_id': self.provider_ids[:1].click_partner_id.id,
+            'partner_id': self.provider_ids.sudo()[:1].click_partner_id.id,
         })
 
     def _check_statement_line(self, st_line):
@@ -380,7 +396,7 @@ class PaymentClickSettlement(models.Model):
         move = st_line.move_id
         liquidity, suspense, _other = st_line._seek_for_lines()
         company_currency = self.company_id.currency_id
-        partner = self.provider_ids[:1].click_partner_id
+        partner = self.provider_ids.sudo()[:1].click_partner_id
         credits = [{
             'name': _("Click payment %s", line.payment_id.payment_transaction_id.provider_reference or line.name),
             'account_id': line.account_id.id,
@@ -409,7 +425,7 @@ class PaymentClickSettlement(models.Model):
 
     def _fee_lines(self, commission, fee_balance, partner):
         """Click's commission on the expense account, its tax apart when the provider sets one."""
-        provider = self.provider_ids[:1]
+        provider = self.provider_ids.sudo()[:1]
         account = provider.click_fee_account_id or provider._click_fee_account()
         base_amount, tax_amount = settlement.split_tax(commission, self.fee_tax_id.amount) \
             if self.fee_tax_id else (commission, Decimal(0))

@@ -84,6 +84,12 @@ class PaymentProvider(models.Model):
         help="The link Click sends the customer back with shows the payment's state in any browser, "
              "the Click app's included, for this many days after the payment starts.",
     )
+    click_visitor_hourly_limit = fields.Integer(
+        string="Visitor Requests an Hour", default=const.THROTTLE_DEFAULT_PER_PROVIDER, required=True,
+        help="At most this many SMS codes and Click invoices, all visitors together, that checkout asks "
+             "Click to send within an hour. Each card or phone number, and each browser session, also "
+             "gets a few an hour at most.",
+    )
     click_emulator_fault = fields.Selection(
         string="Emulator Fault", selection=const.EMULATOR_FAULTS, default='none', required=True,
         help="Test mode only: make the Click emulator misbehave the way Click can, to see how Odoo "

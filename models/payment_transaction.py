@@ -676,7 +676,7 @@ class PaymentTransaction(models.Model):
         if not tx.click_trans_id:  # Click debits only after a Prepare; its answer may have been lost
             tx.click_trans_id = str(payment_id)
         return tx._click_settle(shop.status_request(
-            int(tx.provider_id.click_service_id), tx.reference, tx.id, to_decimal(tx.amount), payment_id,
+            int(tx.provider_id.sudo().click_service_id), tx.reference, tx.id, to_decimal(tx.amount), payment_id,
             int(tx.click_trans_id), payment_status, note,
         ))
 
@@ -740,7 +740,7 @@ class PaymentTransaction(models.Model):
         if amount > left:
             raise UserError(_("Only %(left)s of %(reference)s is left to reverse.", reference=self.reference,
                               left=format_amount(self.env, float(left), self.currency_id)) + ' ' + instead)
-        if amount != to_decimal(self.amount) and not self.provider_id.click_partial_refund:
+        if amount != to_decimal(self.amount) and not self.provider_id.sudo().click_partial_refund:
             raise UserError(_(
                 "Click reverses a payment in full only (%(amount)s for %(reference)s). Refund part of it by "
                 "bank transfer, or allow partial reversals on the Click provider.",
@@ -825,9 +825,9 @@ class PaymentTransaction(models.Model):
     def _click_check_invoiceable(self):
         """Refuse, saying why, a Click transaction that Click's invoice cannot be sent for."""
         self.ensure_one()
-        if self.provider_id.state == 'disabled':
-            raise UserError(_("The Click provider %s is disabled; enable it or choose another one.",
-                              self.provider_id.name))
+        provider = self.provider_id.sudo()
+        if provider.state == 'disabled':
+            raise UserError(_("The Click provider %s is disabled; enable it or choose another one.", provider.name))
         self._click_check_currency(self.currency_id)
         if self.operation not in ('online_direct', 'online_redirect') or self.amount <= 0:
             raise UserError(_("Only a payment can be sent as a Click invoice; %s is not one.", self.reference))

@@ -5,8 +5,11 @@ A charge settles through ``_click_settle``, the door a Complete uses.
 """
 import logging
 
+from psycopg2.errors import LockNotAvailable
+
 from odoo import _, fields, models, modules
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api import cards, shop
@@ -24,9 +27,6 @@ class PaymentTransaction(models.Model):
     click_card_token = fields.Char(
         readonly=True, copy=False, groups='base.group_system',
         help="The token Click issued for the card typed at checkout, until its SMS code is confirmed.",
-    )
-    click_card_requests = fields.Integer(
-        readonly=True, copy=False, help="How many times Click was asked to text a code for this payment.",
     )
 
     # === BUSINESS METHODS - PAYMENT FLOW === #
@@ -48,11 +48,14 @@ class PaymentTransaction(models.Model):
 
     # === BUSINESS METHODS - SAVING A CARD === #
 
-    def _click_request_card_token(self, card_number, expire_date):
+    def _click_request_card_token(self, card_number, expire_date, session_id):
         """Ask Click for a token of the card typed for this payment; Click texts a code to its owner.
 
-        The token is one-time unless the customer asked to save the card.
+        The token is one-time unless the customer asked to save the card. Each request counts
+        against the limits on SMS codes (per card, per browser session, per provider), under the
+        transaction's row lock and before Click is called; the count stays whatever follows.
 
+        :param str session_id: the visitor's browser session
         :return: the masked phone number Click texted
         :raise UserError: saying what to fix, when the card or the payment cannot be used
         """
@@ -64,16 +67,11 @@ class PaymentTransaction(models.Model):
         if expire_date is None:
             raise UserError(_("Check the expiry date: the month and year printed on the card, as MMYY "
                               "(for example 0329), of a card that has not expired."))
+        self._click_lock_card_step()
         self._click_check_card_payment()
-        recent = self.sudo().search([
-            ('partner_id', '=', self.partner_id.id), ('payment_method_code', '=', const.CARD_PAYMENT_METHOD_CODE),
-            ('create_date', '>=', fields.Datetime.now() - const.CARD_REQUESTS_WINDOW),
-        ])
-        if sum(recent.mapped('click_card_requests')) >= const.CARD_MAX_REQUESTS:
-            raise UserError(_("Click has texted %s codes for your cards within the hour. Try again later, or choose "
-                              "another payment method.", const.CARD_MAX_REQUESTS))
+        self.env['payment.click.attempt']._click_count(self.provider_id, 'sms_code', card_number, session_id)
         client = self.provider_id._click_get_merchant_client()
-        if previous := self.sudo().click_card_token:  # another card typed for the same payment
+        if previous := self.sudo().click_card_token:  # another card, or a new code, for the same payment
             self.sudo().click_card_token = False
             self._click_delete_card_token(previous, client)
         try:
@@ -82,7 +80,7 @@ class PaymentTransaction(models.Model):
             raise UserError(self._click_card_error(_("Click did not accept this card"), error)) from None
         if not answer.get('card_token'):
             raise UserError(_("Click did not issue a token for this card; please try again."))
-        self.write({'click_card_token': answer['card_token'], 'click_card_requests': self.click_card_requests + 1})
+        self.sudo().click_card_token = answer['card_token']
         return answer.get('phone_number') or ''
 
     def _click_verify_card(self, sms_code):
@@ -138,6 +136,20 @@ class PaymentTransaction(models.Model):
             card=token.payment_details, partner=self.partner_id.display_name,
         ))
         _logger.info("Click card %s saved for %s (token #%s)", token.payment_details, self.reference, token.id)
+
+    def _click_lock_card_step(self):
+        """Row-lock this payment for a card step until commit; refuse while another one is under way.
+
+        :raise UserError: when another request of this payment holds the lock
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    "SELECT id FROM payment_transaction WHERE id = %s FOR NO KEY UPDATE NOWAIT", self.id,
+                ), log_exceptions=False)
+        except LockNotAvailable:
+            raise UserError(_("Click is already sending a code for this payment; please wait a moment.")) from None
 
     def _click_check_card_payment(self):
         """Refuse, saying why, a card step for anything but a draft card payment made at checkout."""

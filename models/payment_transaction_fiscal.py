@@ -352,7 +352,7 @@ class PaymentTransaction(models.Model):
                 "Nothing was sent.", ', '.join(missing),
             ), labels=missing)
         return fiscal.build_receipt(
-            self.provider_id.click_service_id, self.provider_reference, lines, Decimal(str(self.amount)),
+            self.provider_id.sudo().click_service_id, self.provider_reference, lines, Decimal(str(self.amount)),
             self._click_company_commission_info(),
         )
 

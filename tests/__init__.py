@@ -1,3 +1,4 @@
+from . import test_card_checkout_steps
 from . import test_card_tokens
 from . import test_cards
 from . import test_click_api
@@ -15,6 +16,7 @@ from . import test_merchant_client
 from . import test_merchant_flows
 from . import test_money_safety
 from . import test_paid_by_money
+from . import test_parallel_visitor_requests
 from . import test_payment_provider
 from . import test_payment_transaction
 from . import test_processing_flows
@@ -24,3 +26,4 @@ from . import test_settlement
 from . import test_settlement_api
 from . import test_shop_callbacks
 from . import test_status_sync
+from . import test_visitor_limits

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.modules import module
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tests.common import HOST, TEST_CURSOR_COOKIE_NAME
 from odoo.tools import mute_logger
 
@@ -153,6 +153,25 @@ class TestClickInvoices(AccountPaymentCommon, ClickInvoiceCommon):
         for skipped in (in_dollars, paid, abroad):
             self.assertFalse(skipped.transaction_ids.filtered(lambda tx: tx.provider_id == self.click))
             self.assertIn(skipped.name, message.split("Skipped:")[1])
+
+    @MUTE
+    def test_a_billing_user_sends_and_checks_click_invoices(self):
+        """Billing users may not read payment providers: the wizard and the buttons read theirs in sudo."""
+        billing = new_test_user(self.env, login='click_invoicer', groups='account.group_account_invoice',
+                                company_id=self.env.company.id)
+        invoice = self._invoice().with_user(billing)
+        wizard = Form(self.env['payment.click.invoice.wizard'].with_user(billing).with_context(
+            active_model='account.move', active_ids=invoice.ids,
+        )).save()
+        self.assertEqual(wizard.provider_id, self.click)
+        wizard.action_send()
+        tx = invoice.transaction_ids
+        self.assertEqual((tx.state, tx.click_invoice_phone), ('draft', PHONE))
+        self.assertIn("Waiting", invoice.action_click_invoice_status()['params']['message'])
+        self._set_emulator_fault('drop_complete')
+        self._click_app(tx, 'pay')
+        self.assertIn("Paid", invoice.action_click_invoice_status()['params']['message'])
+        self.assertEqual(tx.state, 'done', "Click's word applied for the billing user")
 
     def test_the_wizard_with_nothing_to_send_says_why(self):
         in_dollars = self._invoice(currency=self.currency_usd)

@@ -52,6 +52,15 @@ class TestPaymentProvider(ClickCommon):
         with self.assertRaises(AccessError):
             self.click.with_user(accountant).read(['click_secret_key'])
 
+    def test_billing_users_read_no_payment_provider(self):
+        """As in core, only system administrators read payment providers, Click's or any other."""
+        other = self.env['payment.provider'].search([('code', '!=', 'click')], limit=1)
+        self.assertTrue(other)
+        billing = self._create_new_internal_user(login='click_billing', groups='account.group_account_invoice')
+        for provider in (other, self.click):
+            with self.subTest(provider=provider.code), self.assertRaises(AccessError):
+                provider.with_user(billing).read(['name'])
+
     def test_ids_must_be_numbers(self):
         with self.assertRaisesRegex(ValidationError, "Service ID"):
             self.click.click_service_id = '12 345'

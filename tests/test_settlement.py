@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
@@ -339,3 +339,23 @@ class TestSettlement(AccountPaymentCommon, ClickCommon):
         with self.assertRaises(AccessError):
             record.with_user(clerk).action_validate()
         self.assertEqual(record.state, 'draft')
+
+    def test_accounting_managers_settle_without_reading_payment_providers(self):
+        """Only system administrators read payment providers; the settlement reads what it needs itself."""
+        payment = self._pay(10000.0, day=self.yesterday)
+        company = self.click.company_id
+        manager = new_test_user(self.env, login='click_books', company_id=company.id, company_ids=company.ids,
+                                groups='account.group_account_manager,account.group_account_user')
+        with self.assertRaises(AccessError):
+            self.click.with_user(manager).read(['name'])
+        with Form(self.env['payment.click.settlement'].with_user(manager).with_company(company)) as form:
+            form.name = "CLICK payout"
+            form.amount = 9800.0
+        record = form.record
+        self.assertEqual(record.provider_ids, self.click)
+        self.assertEqual(record.provider_names, self.click.name)
+        record.action_propose()
+        self.assertEqual(self._covered(record), payment)
+        record.action_validate()
+        self.assertEqual(record.state, 'done')
+        self.assertEqual(record.move_id.state, 'posted')

@@ -49,6 +49,7 @@ paymentForm.include({
         form.querySelector('.o_click_card_phone').textContent = answer.phone_number ?? '';
         form.querySelector('.o_click_card_test_code').classList.toggle('d-none', !answer.test_code);
         form.querySelector('.o_click_card_test_code_value').textContent = answer.test_code ?? '';
+        form.querySelector('.o_click_card_resent').classList.add('d-none');
     },
 
     // #=== PAYMENT FLOW ===#
@@ -95,14 +96,9 @@ paymentForm.include({
             this._super(...arguments);
             return;
         }
-        const { cardNumber, expireDate } = this._clickCardValues();
         let answer;
         try {
-            answer = await rpc('/payment/click/card/request', {
-                'reference': processingValues.reference,
-                'card_number': cardNumber,
-                'expire_date': expireDate,
-            });
+            answer = await this._clickCardRequestCode(processingValues.reference);
         } catch (error) {
             this._clickCardFailed(error, _t("Click did not accept the card"));
             this._enableButton(); // The button has been disabled before initiating the flow.
@@ -119,12 +115,53 @@ paymentForm.include({
                 confirm();
             }
         };
+        form.querySelector('button[name="o_click_card_resend"]').onclick = () => {
+            this._clickCardResend(processingValues.reference);
+        };
         form.querySelector('button[name="o_click_card_restart"]').onclick = () => {
             this._clickCardShowCodeStep(false);
             this._enableButton(false);
         };
         this.call('ui', 'unblock'); // The pay button stays disabled: the code confirms the payment.
         codeInput.focus();
+    },
+
+    /**
+     * Send the card to Click through Odoo; Click texts a code to the card's owner.
+     *
+     * @private
+     * @param {string} reference - The reference of the transaction.
+     * @return {Promise<object>} What Click answered: `phone_number` and, in test mode, `test_code`.
+     */
+    _clickCardRequestCode(reference) {
+        const { cardNumber, expireDate } = this._clickCardValues();
+        return rpc('/payment/click/card/request', {
+            'reference': reference,
+            'card_number': cardNumber,
+            'expire_date': expireDate,
+        });
+    },
+
+    /**
+     * Ask Click for a new code for the same card, within the limits on codes.
+     *
+     * @private
+     * @param {string} reference - The reference of the transaction.
+     * @return {void}
+     */
+    async _clickCardResend(reference) {
+        this.call('ui', 'block');
+        try {
+            const answer = await this._clickCardRequestCode(reference);
+            this._clickCardShowCodeStep(true, answer);
+            const form = this._clickCardForm();
+            form.querySelector('.o_click_card_resent').classList.remove('d-none');
+            form.querySelector('input[name="o_click_card_sms"]').focus();
+        } catch (error) {
+            this._clickCardFailed(error, _t("Click did not send a new code"));
+        } finally {
+            this.call('ui', 'unblock');
+        }
     },
 
     /**

@@ -1,0 +1,87 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+import { checkOutTea, choosePaymentMethod, orderPaid } from "@payment_click/../tests/tours/checkout_steps";
+
+/**
+ * Type ``code``, confirm it, and close the dialog saying why Click refused it.
+ *
+ * (Click's count of wrong codes lives in the emulator's database, which the test rolls back with each
+ * refused request: the three wrong codes that make Click ask for a new one are played in Python.)
+ */
+function refusedCode(code, reason) {
+    return [
+        {
+            content: `Type the code ${code}`,
+            trigger: 'input[name="o_click_card_sms"]',
+            run: `edit ${code}`,
+        },
+        {
+            content: "Confirm",
+            trigger: 'button[name="o_click_card_confirm"]',
+            run: "click",
+        },
+        {
+            content: `Click refuses it: ${reason}`,
+            trigger: `.modal-body:contains("${reason}")`,
+        },
+        {
+            content: "Close the dialog",
+            trigger: ".modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "The dialog is closed",
+            trigger: "body:not(:has(.o_dialog))",
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("payment_click_card_new_code", {
+    url: "/shop?search=Click%20Test%20Tea",
+    steps: () => [
+        ...checkOutTea(),
+        choosePaymentMethod("click_card", "Choose to pay with an Uzcard or Humo card"),
+        {
+            content: "Type the card number",
+            trigger: 'input[name="o_click_card_number"]',
+            run: "edit 8600 1234 5678 9012",
+        },
+        {
+            content: "Type the expiry date",
+            trigger: 'input[name="o_click_card_expiry"]',
+            run: "edit 1139",
+        },
+        {
+            content: "Pay",
+            trigger: 'button[name="o_payment_submit_button"]:enabled',
+            run: "click",
+        },
+        {
+            content: "Click texted a code",
+            trigger: '.o_click_card_test_code:contains("test code 12345")',
+        },
+        ...refusedCode("11111", "Wrong SMS code"),
+        {
+            content: "Ask for a new code",
+            trigger: 'button[name="o_click_card_resend"]',
+            run: "click",
+        },
+        {
+            content: "Click sent a new code",
+            trigger: '.o_click_card_resent:not(.d-none):contains("Click sent a new code")',
+        },
+        {
+            content: "Type the new code",
+            trigger: 'input[name="o_click_card_sms"]',
+            run: "edit 12345",
+        },
+        {
+            content: "Confirm",
+            trigger: 'button[name="o_click_card_confirm"]',
+            run: "click",
+            expectUnloadPage: true,
+        },
+        orderPaid(),
+    ],
+});
