@@ -1,4 +1,5 @@
 from . import account_move
+from . import mail_thread
 from . import payment_click_emulator
 from . import payment_click_emulator_card
 from . import payment_click_emulator_pass

@@ -79,8 +79,8 @@ class AccountMove(models.Model):
             credit_note._click_note_failure(_("Click refund failed"), reason)
         refunded = self - self.browse([credit_note.id for credit_note in failures])
         return self._click_notification(
-            _("Refunded through Click: %s.", ', '.join(refunded.mapped('name'))) if refunded else '',
-            _("Not refunded, see their to-dos: %s.", ', '.join(c.name for c in failures)) if failures else '',
+            _("Refunded through Click: %s.", ', '.join(refunded.mapped('display_name'))) if refunded else '',
+            _("Not refunded, see their to-dos: %s.", ', '.join(c.display_name for c in failures)) if failures else '',
         )
 
     def _click_refund(self):
@@ -140,7 +140,7 @@ class AccountMove(models.Model):
             'res_model': 'payment.click.invoice.wizard',
             'view_mode': 'form',
             'target': 'new',
-            'context': {'active_model': 'account.move', 'active_ids': self.ids},
+            'context': {'active_model': 'account.move', 'active_ids': self.ids, 'dialog_size': 'extra-large'},
         }
 
     def action_click_invoice_status(self):
