@@ -1,3 +1,5 @@
+import base64
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -36,6 +38,7 @@ class AccountMove(models.Model):
         help="Click's number of the payment the fiscal receipt belongs to (click_paydoc_id).",
     )
     click_receipt_qr_url = fields.Char(related='click_receipt_transaction_id.click_receipt_qr_url')
+    click_receipt_qr_image = fields.Binary(string="Fiscal Receipt QR Code", compute='_compute_click_receipt_qr_image')
     click_receipt_error = fields.Text(related='click_receipt_transaction_id.click_receipt_error')
 
     # === COMPUTE METHODS === #
@@ -54,6 +57,14 @@ class AccountMove(models.Model):
         for move in self:
             move.click_receipt_transaction_id = move.sudo().transaction_ids.filtered(
                 'click_receipt_state').sorted('id')[-1:]
+
+    @api.depends('click_receipt_qr_url')
+    def _compute_click_receipt_qr_image(self):
+        for move in self:
+            url = move.click_receipt_qr_url
+            move.click_receipt_qr_image = url and base64.b64encode(
+                self.env['ir.actions.report'].barcode('QR', url, width=240, height=240)
+            )
 
     def _search_click_receipt_transaction_id(self, operator, value):
         return [('transaction_ids', operator, value)]
