@@ -99,3 +99,25 @@ class TestAccountantView(AccountPaymentCommon, ClickInvoiceCommon):
 
         action = tx.action_click_sync_status()  # nothing left to change
         self.assertIn("Nothing changed", action['params']['message'])
+
+    @MUTE
+    def test_a_refund_by_the_accountant_is_signed_by_the_accountant(self):
+        invoice = self._invoice()
+        tx = self._create_click_tx(reference='INV-REFUND-SIGNED', invoice_ids=[invoice.id])
+        button = self._extract_values_from_html_form(tx._get_processing_values()['redirect_form_html'])
+        self.opener.post(button['action'], data=dict(button['inputs'], outcome='pay'), allow_redirects=False)
+        self._wait_for_click()
+        self.assertEqual(tx.state, 'done')
+        tx._post_process()
+        reversal = self.env['account.move.reversal'].with_context(
+            active_model='account.move', active_ids=invoice.ids,
+        ).create({'journal_id': invoice.journal_id.id, 'reason': "Returned"})
+        credit_note = self.env['account.move'].browse(reversal.refund_moves()['res_id'])
+        credit_note.action_post()
+        credit_note.with_user(self.accountant).action_click_refund()
+        refund_tx = tx.child_transaction_ids
+        self.assertEqual(refund_tx.state, 'done')
+        messages = (invoice + credit_note).message_ids.filtered(
+            lambda message: refund_tx.reference in (message.body or ''))
+        self.assertTrue(messages)
+        self.assertEqual(messages.author_id, self.accountant.partner_id, "not the customer, not OdooBot")
