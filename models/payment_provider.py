@@ -237,8 +237,8 @@ class PaymentProvider(models.Model):
     def _click_deployment_checks(self, client):
         """Check what most often keeps Click's calls from reaching this provider.
 
-        Three checks call this server through ``client``, as Click would: at ``web.base.url``, the
-        public address, to see whether it leads to this Odoo and whether Odoo sees it so; at the
+        Two calls go to this server through ``client``, as Click's would: one at ``web.base.url``, the
+        public address, to see whether it leads to this Odoo and whether Odoo sees it so; one at the
         Prepare URL's address, to see whether it reaches this database.
 
         :return: one ``{'code', 'passed', 'advice'}`` per check of ``const.SELF_TEST_CHECKS``; the advice of
@@ -307,7 +307,8 @@ class PaymentProvider(models.Model):
             return echo, None
         cause = self_test.delivery_problem(probe) or self_test.Cause.NOT_CLICK
         cause = self.env['payment.click.self.test']._cause_code(cause)
-        return None, {'key': 'probe', 'url': base_url, 'cause': cause, 'text': probe.text, 'status': probe.status}
+        return None, {'key': 'probe', 'url': base_url, 'cause': cause, 'status': probe.status,
+                      'text': probe.text[:const.SELF_TEST_RESPONSE_LENGTH]}
 
     @api.model
     def _click_database_token(self):

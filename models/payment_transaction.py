@@ -554,8 +554,8 @@ class PaymentTransaction(models.Model):
     def _click_status_words(self, payment_status):
         """Click's Merchant API ``payment_status`` in words for a person, its number kept for support."""
         if payment_status is None:
-            words = _("no status")
-        elif payment_status == shop.PAYMENT_SUCCESSFUL:
+            return _("no status")
+        if payment_status == shop.PAYMENT_SUCCESSFUL:
             words = _("paid")
         elif payment_status == shop.PAYMENT_PROCESSING:
             words = _("being processed")
