@@ -89,6 +89,7 @@ SELF_TEST_RESPONSE_LENGTH = 1000  # characters of each answer kept in the report
 SELF_TEST_CHECKS = [
     ('callback_urls', "Click can call the Prepare and Complete URLs (public, https)"),
     ('base_url_frozen', "The public address is frozen (web.base.url.freeze)"),
+    ('base_url', "The public address (web.base.url) leads to this Odoo"),
     ('proxy_mode', "Odoo sees its public address (--proxy-mode)"),
     ('database', "The public address reaches this database (--db-filter)"),
     ('credentials', "The credentials are complete, the key has no stray spaces"),

@@ -18,7 +18,7 @@ the others carry the seller's.
 """
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 MAX_NAME_LENGTH = 63
 MAX_PACKAGE_CODE_LENGTH = 20
@@ -124,6 +124,29 @@ def commission_info_of(tax_id):
     digits = digits[2:] if digits.upper().startswith('UZ') else digits
     kind = 'PINFL' if COMMISSION_ID_PATTERNS['PINFL'].fullmatch(digits) else 'TIN'
     return {kind: digits}
+
+
+def unit_price_and_discount(price_unit, quantity, total):
+    """The unit price and discount a receipt states for a document line, in so'm, VAT included.
+
+    The document's own unit price goes on the receipt, and the discount is what takes ``price_unit ×
+    quantity`` down to the line's total, so that the totals stay exact: 3 × 4,115.55 at 10 % off, which
+    the document totals 11,111.99, gives 4,115.55 and 1,234.66. Only when that price is unknown, is not
+    a whole number of tiyin, or falls short of the total (a VAT added on top, rounded per line), is the
+    unit price worked back from the total, rounded up to the tiyin.
+
+    :param price_unit: the document's unit price, VAT included, or None when unknown
+    :param quantity: the line's quantity, more than 0
+    :param total: the line's total after discount, VAT included, as the document states it
+    :return: ``(price_unit, discount)`` as Decimal so'm, the discount 0 or more
+    """
+    quantity, total = _decimal(quantity, "The quantity"), _decimal(total, "The line total")
+    if price_unit is not None:
+        price = _decimal(price_unit, "The unit price")
+        if _exact(price) and price * quantity >= total:
+            return price, price * quantity - total
+    price = (total / quantity).quantize(Decimal('0.01'), rounding=ROUND_CEILING)
+    return price, price * quantity - total
 
 
 def check_lines(lines):

@@ -17,6 +17,7 @@ from .shop import ShopError
 class Cause(enum.Enum):
     """The most likely reason why a call did not get the answer Click expects."""
     TIMEOUT = 'timeout'                  # no answer in time
+    SINGLE_WORKER = 'single_worker'      # no answer in time from a server whose single worker runs the test
     SKIPPED = 'skipped'                  # not sent: an earlier call timed out
     SSL = 'ssl'                          # the certificate is not trusted
     UNREACHABLE = 'unreachable'          # refused, no route, unknown host name

@@ -1,3 +1,5 @@
+import base64
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
@@ -44,6 +46,7 @@ class AccountMove(models.Model):
         help="Click's number of the payment the fiscal receipt belongs to (click_paydoc_id).",
     )
     click_receipt_qr_url = fields.Char(related='click_receipt_transaction_id.click_receipt_qr_url')
+    click_receipt_qr_image = fields.Binary(string="Fiscal Receipt QR Code", compute='_compute_click_receipt_qr_image')
     click_receipt_error = fields.Text(related='click_receipt_transaction_id.click_receipt_error')
 
     # === COMPUTE METHODS === #
@@ -68,6 +71,14 @@ class AccountMove(models.Model):
         for move in self:
             move.click_receipt_transaction_id = move.sudo().transaction_ids.filtered(
                 'click_receipt_state').sorted('id')[-1:]
+
+    @api.depends('click_receipt_qr_url')
+    def _compute_click_receipt_qr_image(self):
+        for move in self:
+            url = move.click_receipt_qr_url
+            move.click_receipt_qr_image = url and base64.b64encode(
+                self.env['ir.actions.report'].barcode('QR', url, width=240, height=240)
+            )
 
     def _search_click_receipt_transaction_id(self, operator, value):
         return [('transaction_ids', operator, value)]
@@ -158,8 +169,8 @@ class AccountMove(models.Model):
             credit_note._click_note_failure(_("Click refund failed"), reason)
         refunded = self - self.browse([credit_note.id for credit_note in failures])
         return self._click_notification(
-            _("Refunded through Click: %s.", ', '.join(refunded.mapped('name'))) if refunded else '',
-            _("Not refunded, see their to-dos: %s.", ', '.join(c.name for c in failures)) if failures else '',
+            _("Refunded through Click: %s.", ', '.join(refunded.mapped('display_name'))) if refunded else '',
+            _("Not refunded, see their to-dos: %s.", ', '.join(c.display_name for c in failures)) if failures else '',
         )
 
     def _click_refund(self):
@@ -219,7 +230,7 @@ class AccountMove(models.Model):
             'res_model': 'payment.click.invoice.wizard',
             'view_mode': 'form',
             'target': 'new',
-            'context': {'active_model': 'account.move', 'active_ids': self.ids},
+            'context': {'active_model': 'account.move', 'active_ids': self.ids, 'dialog_size': 'extra-large'},
         }
 
     def action_click_invoice_status(self):

@@ -38,6 +38,9 @@ class PaymentClickSelfTest(models.Model):
         compute='_compute_passed', store=True,
         help="Each of Click's fifteen scenarios got the answer Click expects.",
     )
+    checks_passed = fields.Boolean(
+        compute='_compute_checks_passed', store=True, help="Each deployment check passed.",
+    )
     result = fields.Char(compute='_compute_result')  # in the reader's language, so not stored
 
     # === COMPUTE METHODS === #
@@ -50,6 +53,11 @@ class PaymentClickSelfTest(models.Model):
     def _compute_passed(self):
         for run in self:
             run.passed = bool(run.step_ids) and all(run.step_ids.mapped('passed'))
+
+    @api.depends('check_ids.passed')
+    def _compute_checks_passed(self):
+        for run in self:
+            run.checks_passed = all(run.check_ids.mapped('passed'))
 
     @api.depends('step_ids.passed', 'check_ids.passed')
     def _compute_result(self):
@@ -147,13 +155,13 @@ class PaymentClickSelfTest(models.Model):
         cause = likely_cause(result)
         return {
             'step': result.step,
-            'description': result.description,
             'sent': ' '.join(f'{name}={value}' for name, value in response.form.items()),
             'expected': result.expected,
             'received': self._received_text(response),
             'response': response.text[:const.SELF_TEST_RESPONSE_LENGTH],
+            'http_status': response.status,
             'passed': result.passed,
-            'cause': cause and self._cause_text(cause, response),
+            'cause_code': cause and self._cause_code(cause),
         }
 
     @api.model
@@ -171,9 +179,19 @@ class PaymentClickSelfTest(models.Model):
                  content_type=response.content_type or _("no content type"))
 
     @api.model
-    def _cause_text(self, cause, response):
-        """The likely cause of a failed call, and what to do, in plain words."""
-        if cause is Cause.TIMEOUT and config['workers'] == 1:
+    def _cause_code(self, cause):
+        """``cause`` as stored: a timeout on a server with a single worker is that worker's doing."""
+        return Cause.SINGLE_WORKER.value if cause is Cause.TIMEOUT and config['workers'] == 1 else cause.value
+
+    @api.model
+    def _cause_text(self, cause, text, status):
+        """The likely cause of a failed call, and what to do, in plain words.
+
+        :param Cause cause: the cause
+        :param str text: what came instead of Click's answer (the failure, or the redirect's address)
+        :param int status: the HTTP status received, 0 when none
+        """
+        if cause is Cause.SINGLE_WORKER:
             return _(
                 "No answer within %s seconds. Odoo runs with a single worker (--workers 1), which is busy "
                 "running this test and cannot answer its own calls: start it with --workers 2 or more and "
@@ -187,16 +205,16 @@ class PaymentClickSelfTest(models.Model):
             Cause.SKIPPED: _("Not sent: an earlier call got no answer in time."),
             Cause.SSL: _(
                 "The certificate is not trusted (%s). Install a certificate from a recognised authority, "
-                "with its intermediate certificates, on the reverse proxy.", response.text,
+                "with its intermediate certificates, on the reverse proxy.", text,
             ),
             Cause.UNREACHABLE: _(
                 "The URL cannot be reached from this server (%s): check the domain name, the firewall "
-                "and that the reverse proxy listens on this address.", response.text,
+                "and that the reverse proxy listens on this address.", text,
             ),
             Cause.REDIRECT: _(
                 "The URL redirects to %s, and a redirected call loses Click's form. Set web.base.url to "
                 "the address Odoo is really served at; if it leads to the database selector, set "
-                "--db-filter.", response.text or _("another address"),
+                "--db-filter.", text or _("another address"),
             ),
             Cause.HTML: _(
                 "The URL answered HTML, not Click's JSON: the call did not reach this module in this "
@@ -205,7 +223,7 @@ class PaymentClickSelfTest(models.Model):
             ),
             Cause.HTTP_STATUS: _(
                 "The URL answered HTTP %s: a proxy or firewall in front of Odoo refused the call, or "
-                "Odoo failed (see its log).", response.status,
+                "Odoo failed (see its log).", status,
             ),
             Cause.NOT_CLICK: _("The URL answered something other than Click's JSON: another application "
                                "answers at this address."),
@@ -240,7 +258,76 @@ class PaymentClickSelfTestCheck(models.Model):
     )
     code = fields.Selection(string="Check", selection=const.SELF_TEST_CHECKS, required=True, readonly=True)
     passed = fields.Boolean(readonly=True)
-    note = fields.Text(string="How to Fix", readonly=True)
+    advice = fields.Json(readonly=True, help="Why the check failed, as a code and its values: worded when read.")
+    note = fields.Text(string="How to Fix", compute='_compute_note')
+    fixed = fields.Boolean(
+        string="Fixed Since", compute='_compute_note',
+        help="Failed in this run, and passes with the settings as they are now: run the test again to confirm.",
+    )
+
+    @api.depends('advice', 'passed', 'code')
+    @api.depends_context('lang')
+    def _compute_note(self):
+        settings = {}
+        for check in self:
+            provider = check.run_id.provider_id
+            if not check.passed and provider not in settings:
+                settings[provider] = provider._click_settings_checks()
+            check.fixed = not check.passed and settings[provider].get(check.code, (False,))[0]
+            note = not check.passed and self._advice_text(check.advice or {})
+            check.note = _("Fixed since this run: run the test again to confirm. %s", note) if check.fixed else note
+
+    @api.model
+    def _advice_text(self, advice):
+        """A failed check's advice (see ``payment.provider._click_deployment_checks``) in the reader's words."""
+        def cause():
+            return self.env['payment.click.self.test']._cause_text(
+                Cause(advice['cause']), advice.get('text') or '', advice.get('status') or 0)
+
+        def fields_missing():
+            fields_ = self.env['payment.provider']._fields
+            return ', '.join(fields_[name].get_description(self.env)['string'] for name in advice['missing'])
+
+        texts = {
+            'probe': lambda: self.env._(
+                "Odoo could not ask %(url)s how its calls arrive: %(cause)s", url=advice['url'], cause=cause(),
+            ),
+            'base_url': lambda: self.env._(
+                "Odoo could not reach itself at web.base.url, %(url)s: %(cause)s Set the system parameter "
+                "web.base.url to the address this Odoo is served at (Settings > Technical > System "
+                "Parameters).", url=advice['url'], cause=cause(),
+            ),
+            'callback_urls': lambda: self.env['payment.provider']._click_callback_warning(advice['problems']),
+            'proxy_mode': lambda: self.env._(
+                "Odoo sees the calls to %(public)s as calls to %(seen)s. Start Odoo with --proxy-mode, "
+                "behind a reverse proxy that sets the X-Forwarded-Host and X-Forwarded-Proto headers.",
+                public=advice['public'], seen=advice['seen'],
+            ),
+            'proxy_mode_unchecked': lambda: self.env._(
+                "Not checked: web.base.url does not lead to this Odoo (see above)."),
+            'database': lambda: self.env._(
+                "%(url)s reaches another database. Start Odoo with a --db-filter that selects only the "
+                "database %(db)s for this address.", url=advice['url'], db=advice['db'],
+            ),
+            'base_url_frozen': lambda: self.env._(
+                "Set the system parameter web.base.url.freeze to True (Settings > Technical > System "
+                "Parameters), so that an administrator logging in through another address does not change "
+                "web.base.url, and with it the URLs Click calls."),
+            'credentials': lambda: self.env._("Fill in %s on the Credentials tab.", fields_missing()),
+            'key_spaces': lambda: self.env._(
+                "The secret key starts or ends with a space. Click signs with the key as it gave it, so "
+                "Odoo would refuse each of its calls (-1): paste the key again, without spaces."),
+            'currency': lambda: self.env._(
+                "Activate the Uzbek so'm (UZS) under Accounting > Configuration > Currencies: Click takes "
+                "payments in so'm only."),
+            'journal': lambda: self.env._(
+                "Choose the bank journal where Click's settlements arrive (Configuration tab): Odoo records "
+                "each Click payment there."),
+            'published': lambda: self.env._(
+                "Publish the provider (the Published button) so that customers can choose Click."),
+        }
+        text = texts.get(advice.get('key'))
+        return text() if text else False
 
 
 class PaymentClickSelfTestStep(models.Model):
@@ -253,10 +340,45 @@ class PaymentClickSelfTestStep(models.Model):
         comodel_name='payment.click.self.test', required=True, readonly=True, index=True, ondelete='cascade',
     )
     step = fields.Char(readonly=True)
-    description = fields.Char(string="Scenario", readonly=True)
+    description = fields.Char(string="Scenario", compute='_compute_description')
     sent = fields.Text(readonly=True, help="The form posted, as Click posts it.")
     expected = fields.Integer(readonly=True, help="The error code Click expects.")
     received = fields.Char(readonly=True)
     response = fields.Text(string="Answer", readonly=True, help="The answer as received, shortened.")
+    http_status = fields.Integer(string="HTTP Status", readonly=True, help="0 when no answer came.")
     passed = fields.Boolean(readonly=True)
-    cause = fields.Text(string="Likely Cause", readonly=True)
+    cause_code = fields.Selection(
+        string="Cause", readonly=True, selection=[(cause.value, cause.name.replace('_', ' ').capitalize())
+                                                  for cause in Cause],
+    )
+    cause = fields.Text(string="Likely Cause", compute='_compute_cause')
+
+    @api.depends('step')
+    @api.depends_context('lang')
+    def _compute_description(self):
+        descriptions = {
+            'A1': _("Prepare with a wrong signature"),
+            'A2': _("Prepare for an unknown order"),
+            'A3': _("Prepare"),
+            'A4': _("Complete with a wrong signature"),
+            'A5': _("Complete with a wrong amount"),
+            'A6': _("Complete"),
+            'A7': _("Complete again"),
+            'A8': _("Cancel a paid order"),
+            'B1': _("Prepare"),
+            'B2': _("Complete with an unknown merchant_prepare_id"),
+            'B3': _("Complete"),
+            'C1': _("Prepare"),
+            'C2': _("Complete with a cancellation"),
+            'C3': _("Cancellation repeated"),
+            'C4': _("Complete after the cancellation"),
+        }
+        for step in self:
+            step.description = descriptions.get(step.step, step.step)
+
+    @api.depends('cause_code', 'response', 'http_status')
+    @api.depends_context('lang')
+    def _compute_cause(self):
+        for step in self:
+            step.cause = step.cause_code and self.env['payment.click.self.test']._cause_text(
+                Cause(step.cause_code), step.response or '', step.http_status)

@@ -77,6 +77,11 @@ class PaymentClickSettlement(models.Model):
     registry_filename = fields.Char(copy=False)
     note = fields.Text(string="Proposal", readonly=True, copy=False)
     move_id = fields.Many2one(string="Journal Entry", comodel_name='account.move', readonly=True, copy=False)
+    move_line_ids = fields.One2many(
+        string="Booking", related='move_id.line_ids',
+        help="The journal entry's lines: the bank for what Click paid, the clearing account for each payment's "
+             "gross, and Click's commission.",
+    )
 
     @api.model
     def _default_provider_ids(self):
@@ -211,10 +216,13 @@ class PaymentClickSettlement(models.Model):
         return True
 
     def action_open_move(self):
+        """Show the entry's lines, in a list any accountant sees (the entry's form shows them only with
+        the full accounting features)."""
         self.ensure_one()
         return {
-            'type': 'ir.actions.act_window', 'res_model': 'account.move', 'res_id': self.move_id.id,
-            'view_mode': 'form', 'name': self.move_id.name,
+            'type': 'ir.actions.act_window', 'res_model': 'account.move.line', 'name': self.move_id.name,
+            'views': [(self.env.ref('payment_click.account_move_line_view_list_click_settlement').id, 'list')],
+            'domain': [('move_id', '=', self.move_id.id)],
         }
 
     @api.model

@@ -106,21 +106,27 @@ class PaymentProvider(models.Model):
             provider.support_refund = 'partial' if provider.click_partial_refund else 'full_only'
 
     def _compute_click_callback_urls(self):
-        messages = {
-            deployment.NOT_HTTPS: _("they are not https"),
-            deployment.NOT_PUBLIC: _("they point to this computer or to a private network"),
-        }
         for provider in self:
             base_url = provider.get_base_url()
             provider.click_prepare_url = url_join(base_url, ClickController._prepare_url)
             provider.click_complete_url = url_join(base_url, ClickController._complete_url)
-            problems = deployment.callback_url_problems(provider.click_prepare_url)
-            provider.click_callback_warning = _(
-                "Click cannot call these URLs: %(problems)s. Serve Odoo over HTTPS on its public "
-                "address, start it with --proxy-mode, and set the web.base.url system parameter to "
-                "that address (with web.base.url.freeze).",
-                problems=_(" and ").join(messages[problem] for problem in problems),
-            ) if problems else False
+            provider.click_callback_warning = self._click_callback_warning(
+                deployment.callback_url_problems(provider.click_prepare_url)
+            )
+
+    @api.model
+    def _click_callback_warning(self, problems):
+        """What keeps Click from calling the callback URLs (``deployment`` codes), in words; False if nothing."""
+        messages = {
+            deployment.NOT_HTTPS: _("they are not https"),
+            deployment.NOT_PUBLIC: _("they point to this computer or to a private network"),
+        }
+        return _(
+            "Click cannot call these URLs: %(problems)s. Serve Odoo over HTTPS on its public "
+            "address, start it with --proxy-mode, and set the web.base.url system parameter to "
+            "that address (with web.base.url.freeze).",
+            problems=_(" and ").join(messages[problem] for problem in problems),
+        ) if problems else False
 
     # === CONSTRAINT METHODS === #
 
@@ -247,87 +253,78 @@ class PaymentProvider(models.Model):
     def _click_deployment_checks(self, client):
         """Check what most often keeps Click's calls from reaching this provider.
 
-        Two checks call this server through ``client``, as Click would: at ``web.base.url``, the
-        public address, to see whether Odoo sees it so; at the Prepare URL's address, to see whether
-        it reaches this database.
+        Two calls go to this server through ``client``, as Click's would: one at ``web.base.url``, the
+        public address, to see whether it leads to this Odoo and whether Odoo sees it so; one at the
+        Prepare URL's address, to see whether it reaches this database.
 
-        :return: one ``{'code', 'passed', 'note'}`` per check of ``const.SELF_TEST_CHECKS``; the note
-            of a failed check says how to fix it
+        :return: one ``{'code', 'passed', 'advice'}`` per check of ``const.SELF_TEST_CHECKS``; the advice of
+            a failed check is a code and its values (``payment.click.self.test.check._advice_text`` words it
+            in the reader's language), False for a check that passed
         """
         self.ensure_one()
-        ICP = self.env['ir.config_parameter'].sudo()
-        public_url = ICP.get_param('web.base.url')
+        public_url = self.env['ir.config_parameter'].sudo().get_param('web.base.url')
         callback_url = url_join(self.click_prepare_url, '/')
         public_echo, public_problem = self._click_probe_echo(client, public_url)
         callback_echo, callback_problem = (public_echo, public_problem) \
             if deployment.same_origin(callback_url, public_url) else self._click_probe_echo(client, callback_url)
-        missing = [self._fields[name].get_description(self.env)['string'] for name in (
-            'click_merchant_id', 'click_service_id', 'click_merchant_user_id', 'click_secret_key',
-        ) if not self[name]]
-        key = self.click_secret_key or ''
-        outcomes = {
-            'callback_urls': (not self.click_callback_warning, self.click_callback_warning),
-            'base_url_frozen': (
-                bool(ICP.get_param('web.base.url.freeze')),  # as res.users reads it
-                _("Set the system parameter web.base.url.freeze to True (Settings > Technical > System "
-                  "Parameters), so that an administrator logging in through another address does not change "
-                  "web.base.url, and with it the URLs Click calls."),
-            ),
+        outcomes = dict(self._click_settings_checks(), **{
+            'base_url': (public_echo, public_problem and dict(public_problem, key='base_url')),
             'proxy_mode': (
                 public_echo and deployment.same_origin(public_echo['url_root'], public_url),
-                public_problem or _(
-                    "Odoo sees the calls to %(public)s as calls to %(seen)s. Start Odoo with --proxy-mode, "
-                    "behind a reverse proxy that sets the X-Forwarded-Host and X-Forwarded-Proto headers.",
-                    public=public_url, seen=public_echo['url_root'],
-                ),
+                {'key': 'proxy_mode', 'public': public_url, 'seen': public_echo['url_root']} if public_echo
+                else {'key': 'proxy_mode_unchecked'},
             ),
             'database': (
                 callback_echo and callback_echo['database'] == self._click_database_token(),
-                callback_problem or _(
-                    "%(url)s reaches another database. Start Odoo with a --db-filter that selects only the "
-                    "database %(db)s for this address.", url=callback_url, db=self.env.cr.dbname,
-                ),
+                callback_problem or {'key': 'database', 'url': callback_url, 'db': self.env.cr.dbname},
             ),
-            'credentials': (
-                not missing and key == key.strip(),
-                _("Fill in %s on the Credentials tab.", ', '.join(missing)) if missing else _(
-                    "The secret key starts or ends with a space. Click signs with the key as it gave it, so "
-                    "Odoo would refuse each of its calls (-1): paste the key again, without spaces."
-                ),
-            ),
-            'currency': (
-                self.env.ref('base.UZS').active,
-                _("Activate the Uzbek so'm (UZS) under Accounting > Configuration > Currencies: Click "
-                  "takes payments in so'm only."),
-            ),
-            'journal': (
-                bool(self.journal_id),
-                _("Choose the bank journal where Click's settlements arrive (Configuration tab): Odoo "
-                  "records each Click payment there."),
-            ),
-            'published': (
-                self.is_published,
-                _("Publish the provider (the Published button) so that customers can choose Click."),
-            ),
-        }
+        })
         checks = []
         for code, _label in const.SELF_TEST_CHECKS:
             passed, advice = outcomes[code]
-            checks.append({'code': code, 'passed': bool(passed), 'note': False if passed else advice})
+            checks.append({'code': code, 'passed': bool(passed), 'advice': False if passed else advice})
         return checks
+
+    def _click_settings_checks(self):
+        """The checks that read this database's settings only, as they stand now.
+
+        :return: ``{code: (passed, advice)}``, the advice as ``_click_deployment_checks`` gives it
+        """
+        self.ensure_one()
+        missing = [name for name in (
+            'click_merchant_id', 'click_service_id', 'click_merchant_user_id', 'click_secret_key',
+        ) if not self[name]]
+        key = self.click_secret_key or ''
+        problems = deployment.callback_url_problems(self.click_prepare_url)
+        return {
+            'callback_urls': (not problems, {'key': 'callback_urls', 'problems': problems}),
+            'base_url_frozen': (
+                bool(self.env['ir.config_parameter'].sudo().get_param('web.base.url.freeze')),  # as res.users reads it
+                {'key': 'base_url_frozen'},
+            ),
+            'credentials': (
+                not missing and key == key.strip(),
+                {'key': 'credentials', 'missing': missing} if missing else {'key': 'key_spaces'},
+            ),
+            'currency': (self.env.ref('base.UZS').active, {'key': 'currency'}),
+            'journal': (bool(self.journal_id), {'key': 'journal'}),
+            'published': (self.is_published, {'key': 'published'}),
+        }
 
     @api.model
     def _click_probe_echo(self, client, base_url):
         """Ask the echo route at ``base_url`` how the call arrived.
 
-        :return: the echo, or None and why the route could not be asked
+        :return: the echo, or None and why the route could not be asked (an advice: the address, and the
+            cause with what came instead)
         """
         probe = client.probe(url_join(base_url, ClickSelfTestController._echo_url))
         if echo := self_test.read_echo(probe):
             return echo, None
         cause = self_test.delivery_problem(probe) or self_test.Cause.NOT_CLICK
-        return None, _("Odoo could not ask %(url)s how its calls arrive: %(cause)s", url=base_url,
-                       cause=self.env['payment.click.self.test']._cause_text(cause, probe))
+        cause = self.env['payment.click.self.test']._cause_code(cause)
+        return None, {'key': 'probe', 'url': base_url, 'cause': cause, 'status': probe.status,
+                      'text': probe.text[:const.SELF_TEST_RESPONSE_LENGTH]}
 
     @api.model
     def _click_database_token(self):

@@ -207,11 +207,17 @@ class PaymentTransaction(models.Model):
     def _create_payment(self, **extra_create_values):
         """Override of `account_payment` to put Click's ids in the memo of the payment."""
         if self.provider_code == 'click':
-            extra_create_values.setdefault('memo', (
-                f'{self.reference} - {self.partner_name} - '
-                f'Click {self.provider_reference} / {self.click_trans_id}'
-            ))
+            extra_create_values.setdefault('memo', self._click_payment_memo())
         return super()._create_payment(**extra_create_values)
+
+    def _click_payment_memo(self):
+        """The memo of the payment booking this transaction: its reference, the payer and Click's ids
+        (payment number / transaction id), each only when known."""
+        self.ensure_one()
+        click_ids = ' / '.join(str(value) for value in (self.provider_reference, self.click_trans_id) if value)
+        return ' - '.join(part for part in (
+            self.reference, self.partner_name, click_ids and f'Click {click_ids}',
+        ) if part)
 
     def _get_received_message(self):
         """Override of `payment` to say, on the documents, why a Click payment is still pending and
@@ -222,12 +228,21 @@ class PaymentTransaction(models.Model):
         return message
 
     def _log_message_on_linked_documents(self, message):
-        """Override of `payment` to write as OdooBot for a payer without an e-mail address.
+        """Override of `payment` to sign the message with whoever acted.
 
-        Core signs the message with the payer, and a message needs an author with an address: a
-        customer at the counter often has none, and the payment must be recorded all the same.
+        Core signs it with the payer. A back-office user who acted (sent a Click invoice, refunded, asked
+        Click) signs it themself. Click's own calls stay signed by the payer, or by OdooBot for a payer
+        without an e-mail address: a message needs an author with an address, a customer at the counter
+        often has none, and the payment must be recorded all the same.
         """
-        if self.provider_code == 'click' and not self.partner_id.email and self.env.uid != SUPERUSER_ID:
+        if self.provider_code != 'click':
+            return super()._log_message_on_linked_documents(message)
+        user = self.env.user
+        if self.env.uid != SUPERUSER_ID and user._is_internal() and user.email:
+            return super(PaymentTransaction, self.with_context(
+                click_author_id=user.partner_id.id,
+            ))._log_message_on_linked_documents(message)
+        if not self.partner_id.email and self.env.uid != SUPERUSER_ID:
             return super(PaymentTransaction, self.with_user(SUPERUSER_ID))._log_message_on_linked_documents(message)
         return super()._log_message_on_linked_documents(message)
 
@@ -601,23 +616,54 @@ class PaymentTransaction(models.Model):
                 client.close()
 
     def action_click_sync_status(self):
-        """Ask Click now, and tell the user what it said."""
+        """Ask Click now, and tell the user what it said and what changed; the form then shows it."""
         self.ensure_one()
         try:
-            outcome = self._click_sync_status()
+            outcome = self._click_sync_status_message(raise_unreachable=True)
         except MerchantApiError as error:
             raise UserError(self._click_unreachable_message(error)) from error
         return {
             'type': 'ir.actions.client', 'tag': 'display_notification',
-            'params': {'message': outcome, 'type': 'info', 'next': {'type': 'ir.actions.act_window_close'}},
+            'params': {
+                'title': _("Click's answer"), 'message': outcome, 'type': 'info', 'sticky': True,
+                'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
+            },
         }
 
-    def _click_sync_status_message(self):
-        """What ``_click_sync_status`` found, or why Click could not be asked, in words."""
+    def _click_sync_status_message(self, raise_unreachable=False):
+        """What ``_click_sync_status`` found and what it changed, or why Click could not be asked, in words."""
+        before = self.state
         try:
-            return self._click_sync_status()
+            answer = self._click_sync_status()
         except MerchantApiError as error:
+            if raise_unreachable:
+                raise
             return self._click_unreachable_message(error)
+        self.invalidate_recordset(['state'])
+        states = dict(self._fields['state']._description_selection(self.env))
+        if self.state == before:
+            change = _("Nothing changed: %(reference)s is still %(state)s.",
+                       reference=self.reference, state=states[before])
+        else:
+            change = _("%(reference)s went from %(before)s to %(after)s.",
+                       reference=self.reference, before=states[before], after=states[self.state])
+        return f'{answer} {change}'
+
+    def _click_status_words(self, payment_status):
+        """Click's Merchant API ``payment_status`` in words for a person, its number kept for support."""
+        if payment_status is None:
+            return _("no status")
+        if payment_status == shop.PAYMENT_SUCCESSFUL:
+            words = _("paid")
+        elif payment_status == shop.PAYMENT_PROCESSING:
+            words = _("being processed")
+        elif payment_status == 0:
+            words = _("created, not paid yet")
+        elif payment_status < 0:
+            words = _("failed or reversed")
+        else:
+            words = _("unknown")
+        return _("%(words)s (status %(status)s)", words=words, status=payment_status)
 
     def _click_unreachable_message(self, error):
         return _("Click could not be asked about %(reference)s: %(error)s", reference=self.reference, error=error)
@@ -646,15 +692,20 @@ class PaymentTransaction(models.Model):
             )
         payment_id, payment_status = status.get('payment_id'), status.get('payment_status')
         if payment_id is None or not shop.payment_finished(payment_status):
-            return _("Click has not finished the payment %(reference)s yet (status %(status)s).",
-                     reference=self.reference, status=payment_status)
+            return _("Click has not finished the payment %(reference)s yet: %(status)s.",
+                     reference=self.reference, status=self._click_status_words(payment_status))
         try:
             decision = self._click_settle_status(payment_id, payment_status, status.get('error_note') or '')
         except ShopRejection as rejection:
             return _("Click reports the payment %(reference)s as %(status)s, which Odoo did not apply: "
-                     "%(reason)s", reference=self.reference, status=payment_status, reason=rejection.reason)
-        return _("Click reports the payment %(reference)s as %(status)s: %(answer)s.", reference=self.reference,
-                 status=payment_status, answer=shop.ERROR_NOTES[decision.code])
+                     "%(reason)s", reference=self.reference, status=self._click_status_words(payment_status),
+                     reason=rejection.reason)
+        if decision.code == ShopError.SUCCESS:
+            return _("Click reports the payment %(reference)s as %(status)s.", reference=self.reference,
+                     status=self._click_status_words(payment_status))
+        return _("Click reports the payment %(reference)s as %(status)s; Odoo answered %(answer)s.",
+                 reference=self.reference, status=self._click_status_words(payment_status),
+                 answer=shop.ERROR_NOTES[decision.code])
 
     def _click_settle_status(self, payment_id, payment_status, note):
         """Settle this transaction with a finished payment's Merchant API status, as a Complete would.

@@ -1,5 +1,5 @@
 import logging
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -386,11 +386,11 @@ class PaymentTransaction(models.Model):
 
     @api.model
     def _click_fiscal_line(self, line, quantity, uom, taxes, lang):
-        """One invoice or order line as a ``fiscal.ReceiptLine``: VAT-included amounts from ``price_total``.
+        """One invoice or order line as a ``fiscal.ReceiptLine``: VAT-included amounts, totalling ``price_total``.
 
-        The unit price is the VAT-included line total before discount divided by the quantity, rounded up
-        to the tiyin; the discount is what brings it back to ``price_total`` exactly. Negative lines (a
-        down-payment deduction) go as one negative unit, which the builder spreads over the others.
+        The receipt states the line's own unit price (VAT included) and the discount that brings it to
+        ``price_total`` exactly (``fiscal.unit_price_and_discount``). Negative lines (a down-payment
+        deduction) go as one negative unit, which the builder spreads over the others.
         """
         product = line.product_id.with_context(lang=lang)
         label = product.display_name or (line.name or '').split('\n')[0] or _("Line %s", line.id)
@@ -402,11 +402,9 @@ class PaymentTransaction(models.Model):
         elif not total or quantity <= 0:
             price_unit = Decimal(0)
         else:
-            gross = total
-            if 0 < line.discount < 100:
-                gross = total * 100 / (100 - Decimal(str(line.discount)))
-            price_unit = (gross / quantity).quantize(Decimal('0.01'), rounding=ROUND_CEILING)
-            discount = price_unit * quantity - total
+            price_unit, discount = fiscal.unit_price_and_discount(
+                self._click_vat_included_price(line, taxes), quantity, total,
+            )
         template = product.product_tmpl_id
         return fiscal.ReceiptLine(
             label=label,
@@ -420,8 +418,19 @@ class PaymentTransaction(models.Model):
             package_code=template.click_package_code or '',
             units_code=template.click_units_code or None,
             barcode=product.barcode or '',
-            commission_info=template._click_commission_info(),
+            commission_info=template._click_commission_info() if template else None,  # a line may have no product
         )
+
+    @api.model
+    def _click_vat_included_price(self, line, taxes):
+        """The line's unit price before discount, VAT included, as Decimal so'm: as written when its taxes
+        are included in the price, else with them added to one unit."""
+        taxes = taxes.flatten_taxes_hierarchy()
+        if all(tax.price_include for tax in taxes):
+            return Decimal(str(line.price_unit))
+        return Decimal(str(taxes.compute_all(
+            line.price_unit, currency=line.currency_id, product=line.product_id,
+        )['total_included']))
 
     @api.model
     def _click_vat_percent(self, taxes, label):

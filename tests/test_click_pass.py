@@ -282,3 +282,22 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
     def test_the_invoice_form_offers_the_button_to_accountants(self):
         arch = self.env['account.move'].with_user(self.cashier).get_views([(False, 'form')])['views']['form']['arch']
         self.assertIn('Charge with CLICK Pass', arch)
+
+    @MUTE
+    def test_the_fiscal_receipt_is_issued_before_the_wizard_closes(self):
+        """The cashier's form shows the receipt issued, with its QR code, not "To send" until reloaded."""
+        self.company_data['company'].vat = '123456789'
+        desk = self.env['product.product'].create({
+            'name': "Office desk", 'click_spic': '10399001001000000', 'click_package_code': '1501459',
+        })
+        self.invoice = self.env['account.move'].create({
+            'move_type': 'out_invoice', 'partner_id': self.partner_a.id, 'currency_id': self.currency.id,
+            'invoice_line_ids': [Command.create({'product_id': desk.id, 'price_unit': 15000.0, 'tax_ids': []})],
+        })
+        self.invoice.action_post()
+        _wizard, action, tx = self._charge(self._show_code())
+        self.assertEqual(action['params']['next']['tag'], 'soft_reload')
+        self.assertEqual(tx.click_receipt_state, 'done')
+        self.assertEqual(self.invoice.click_receipt_state, 'done')
+        self.assertTrue(self.invoice.click_receipt_qr_url)
+        self.assertTrue(self.invoice.click_receipt_qr_image, "the invoice form shows the QR code")

@@ -175,6 +175,29 @@ class TestFiscalReceipt(FiscalCase):
         self.assertEqual([item['VAT'] for item in body['items']], [22_500_000, 1_500_000, 0])
         self.assertEqual([item['Amount'] for item in body['items']], [2, 1, 1])
 
+    def test_a_discounted_line_states_the_documents_own_unit_price_and_discount(self):
+        """3 × 4,115.55 so'm at 10 % off, which the invoice totals 11,111.99: the receipt says 411,555 and
+        123,466 tiyin, as the invoice does, never a price worked back from the total."""
+        price, discount = fiscal.unit_price_and_discount(Decimal('4115.55'), Decimal(3), Decimal('11111.99'))
+        self.assertEqual((price, discount), (Decimal('4115.55'), Decimal('1234.66')))
+        body = receipt([line('[TEA] Tea', '3', price, discount=discount)], '11111.99')
+        self.assertBalanced(body)
+        [item] = body['items']
+        self.assertEqual((item['GoodPrice'], item['Price'], item['Discount']), (411_555, 1_234_665, 123_466))
+        self.assertEqual(item['Price'] - item['Discount'], 1_111_199)
+
+    def test_a_unit_price_short_of_the_total_is_worked_back_from_it(self):
+        """A VAT added on top of each line, rounded per line, can make the line's total exceed price ×
+        quantity; an unknown or sub-tiyin price too: then the price is the total shared out, rounded up."""
+        self.assertEqual(fiscal.unit_price_and_discount(Decimal('33.33'), Decimal(3), Decimal('100.00')),
+                         (Decimal('33.34'), Decimal('0.02')))
+        self.assertEqual(fiscal.unit_price_and_discount(Decimal('1.2345'), Decimal(2), Decimal('2.40')),
+                         (Decimal('1.20'), Decimal('0.00')))
+        self.assertEqual(fiscal.unit_price_and_discount(None, Decimal(3), Decimal('100.00')),
+                         (Decimal('33.34'), Decimal('0.02')))
+        self.assertEqual(fiscal.unit_price_and_discount(Decimal('50.00'), Decimal(2), Decimal('100.00')),
+                         (Decimal('50.00'), Decimal('0.00')))
+
     def test_rounding_heavy_prices(self):
         body = receipt([
             line('[CLIP] Paper clips', '3', '3333.33'),

@@ -1,6 +1,7 @@
 """Fiscal receipts of Click payments, sent from invoices to the test-mode emulator over HTTP."""
 import json
 from datetime import timedelta
+from decimal import Decimal
 from unittest.mock import patch
 
 from lxml import etree
@@ -343,6 +344,30 @@ class TestFiscalReceipts(FiscalReceiptCommon):
             self.invoice.action_click_attach_fiscal_receipt()
         with self.assertRaisesRegex(UserError, "fiscal receipt already"):
             tx._click_attach_fiscal_receipt(url)
+
+    def test_a_discounted_line_goes_with_the_invoices_unit_price_and_discount(self):
+        """3 × 4,115.55 so'm at 10 % off, VAT included: the invoice says 4,115.55 and takes off 1,234.66."""
+        vat_12_included = self.vat_12.copy({'name': "VAT 12% incl.", 'price_include_override': 'tax_included'})
+        tea = self.env['product.product'].create({'name': "Tea", 'click_spic': SPIC, 'click_package_code': '1'})
+        invoice = self.env['account.move'].create({
+            'move_type': 'out_invoice', 'partner_id': self.partner_a.id, 'currency_id': self.currency.id,
+            'invoice_line_ids': [Command.create({
+                'product_id': tea.id, 'quantity': 3, 'price_unit': 4115.55, 'discount': 10,
+                'tax_ids': [Command.set(vat_12_included.ids)],
+            })],
+        })
+        invoice.action_post()
+        self.assertEqual(invoice.amount_total, 11111.99)
+        lines = self.env['payment.transaction']._click_fiscal_lines(invoice)
+        self.assertEqual([(line.price_unit, line.discount) for line in lines],
+                         [(Decimal('4115.55'), Decimal('1234.66'))])
+        self.assertEqual(lines[0].price_unit * lines[0].quantity - lines[0].discount, Decimal('11111.99'))
+        tax_on_top = invoice.copy()
+        tax_on_top.invoice_line_ids.write({'tax_ids': [Command.set(self.vat_12.ids)], 'price_unit': 4115.55})
+        tax_on_top.action_post()
+        [line] = self.env['payment.transaction']._click_fiscal_lines(tax_on_top)
+        self.assertEqual(line.price_unit, Decimal('4609.42'), "4,115.55 + 12 % for one unit, to the tiyin")
+        self.assertEqual(line.price_unit * 3 - line.discount, Decimal(str(tax_on_top.amount_total)))
 
     def test_not_paid_through_click_needs_no_receipt(self):
         with self.assertRaisesRegex(UserError, "not paid through Click"):

@@ -168,10 +168,12 @@ class TestSelfTest(ClickCommon):
         self.click.invalidate_recordset()
 
     def _checks(self):
-        """The deployment checks, by code; they read the database over HTTP too."""
+        """The deployment checks, by code, their advice in words as the report shows it; they read the
+        database over HTTP too."""
         self.env.flush_all()
         checks = self.click._click_deployment_checks(self.click._click_self_test_client())
-        return {check['code']: check for check in checks}
+        advice_text = self.env['payment.click.self.test.check']._advice_text
+        return {check['code']: dict(check, note=check['advice'] and advice_text(check['advice'])) for check in checks}
 
     def _assert_check(self, code, passed, note_part=None):
         check = self._checks()[code]
@@ -265,7 +267,7 @@ class TestSelfTest(ClickCommon):
         self._set_base_url(_silent_address(self))
         with patch.object(const, 'SELF_TEST_TIMEOUT', 1), patch.dict(config.options, {'workers': 1}):
             run = self._self_test()
-        self.assertIn("single worker (--workers 1)", run.check_ids.filtered(lambda c: c.code == 'proxy_mode').note)
+        self.assertIn("single worker (--workers 1)", run.check_ids.filtered(lambda c: c.code == 'base_url').note)
         self.assertEqual(set(run.step_ids.mapped('received')), {"not sent"})
         self.assertIn("an earlier call got no answer in time", run.step_ids[0].cause)
 
@@ -280,6 +282,49 @@ class TestSelfTest(ClickCommon):
         for step in STEPS:
             self.assertIn(f'>{step}<', html)
         self.assertIn(run.prepare_url, html)
+
+    @MUTE
+    def test_the_banner_is_green_only_when_the_checks_pass_too(self):
+        run = self._self_test()
+        self.assertTrue(run.passed, "the fifteen scenarios passed")
+        failed = run.check_ids.filtered(lambda check: not check.passed)
+        self.assertTrue(failed, "this test server serves plain http: some checks are red")
+        self.assertFalse(run.checks_passed)
+        arch = self.env['payment.click.self.test'].get_views([(False, 'form')])['views']['form']['arch']
+        self.assertIn('invisible="not passed or not checks_passed"', arch, "the green banner needs both")
+        self.assertIn("but some deployment checks failed", ' '.join(arch.split()))
+
+    @MUTE
+    def test_advice_and_scenarios_are_in_the_readers_language(self):
+        """The report keeps codes; each reader reads it in their own language."""
+        self.env['res.lang']._activate_lang('ru_RU')
+        self.click.is_published = False
+        self._set_base_url(f'http://{HOST}:9')
+        run = self._self_test()
+        self.assertIn("cannot be reached from this server", run.step_ids[0].cause)
+        published = run.check_ids.filtered(lambda check: check.code == 'published')
+        self.assertIn("Publish the provider", published.note)
+        in_russian = run.with_context(lang='ru_RU')
+        self.assertIn("Опубликуйте провайдер", in_russian.check_ids.filtered(lambda c: c.code == 'published').note)
+        self.assertNotIn("cannot be reached", in_russian.step_ids[0].cause)
+        self.assertEqual(run.step_ids[0].description, "Prepare with a wrong signature")
+        self.assertFalse(run.step_ids._fields['description'].store, "worded when read")
+
+    @MUTE
+    def test_a_check_fixed_since_the_run_no_longer_shows_red(self):
+        self.click.is_published = False
+        run = self._self_test()
+        published = run.check_ids.filtered(lambda check: check.code == 'published')
+        self.assertFalse(published.passed)
+        self.assertFalse(published.fixed)
+        self.click.is_published = True
+        published.invalidate_recordset()
+        shown = self.click.click_self_test_check_ids.filtered(lambda check: check.code == 'published')
+        self.assertEqual(shown, published)
+        self.assertTrue(shown.fixed, "the provider form shows it fixed, not red")
+        self.assertIn("Fixed since this run", shown.note)
+        arch = self.env['payment.provider'].get_views([(False, 'form')])['views']['form']['arch']
+        self.assertIn('decoration-danger="not passed and not fixed"', arch)
 
     def test_a_disabled_provider_cannot_be_tested(self):
         self.click.state = 'disabled'
@@ -297,6 +342,14 @@ class TestSelfTest(ClickCommon):
         self._assert_check('base_url_frozen', False, "web.base.url.freeze")
         self.env['ir.config_parameter'].set_param('web.base.url.freeze', 'True')
         self._assert_check('base_url_frozen', True)
+
+    def test_check_base_url(self):
+        """A web.base.url that leads nowhere is named as such; --proxy-mode cannot be judged then."""
+        self._assert_check('base_url', True)
+        self._set_base_url(f'http://{HOST}:9')
+        self._assert_check('base_url', False, f"Odoo could not reach itself at web.base.url, http://{HOST}:9")
+        self._assert_check('proxy_mode', False, "Not checked: web.base.url does not lead to this Odoo")
+        self.assertNotIn("cannot be reached", self._checks()['proxy_mode']['note'])
 
     def test_check_proxy_mode(self):
         self._assert_check('proxy_mode', True)

@@ -359,3 +359,32 @@ class TestSettlement(AccountPaymentCommon, ClickCommon):
         record.action_validate()
         self.assertEqual(record.state, 'done')
         self.assertEqual(record.move_id.state, 'posted')
+
+    def test_any_accountant_reads_the_booking_on_the_settlement(self):
+        """The settlement shows its entry's lines, accounts included, to a billing user, who lacks the full
+        accounting features the entry's own form asks for to show them."""
+        payment = self._pay(10000.0, day=self.yesterday)
+        record = self._settlement(9800.0)
+        record.action_propose()
+        record.action_validate()
+        self.assertSettled(record, payment, '9800.00', '200.00')
+        clerk = new_test_user(self.env, login='click_booking_clerk', groups='account.group_account_invoice',
+                              company_id=self.env.company.id)
+        self.assertFalse(clerk.has_group('account.group_account_readonly'))
+        as_clerk = record.with_user(clerk)
+        arch = as_clerk.get_views([(False, 'form')])['views']['form']['arch']
+        self.assertIn('name="move_line_ids"', arch)
+        lines = as_clerk.move_line_ids
+        self.assertEqual(lines, record.move_id.line_ids)
+        self.assertEqual(
+            sorted((line.account_id.id, line.debit, line.credit) for line in lines),
+            sorted([(record.journal_id.default_account_id.id, 9800.0, 0.0),
+                    (self.click.click_clearing_account_id.id, 0.0, 10000.0),
+                    (self.click.click_fee_account_id.id, 200.0, 0.0)]),
+            "the bank for the net, the clearing account for the gross, the commission for the difference",
+        )
+        action = as_clerk.action_open_move()
+        self.assertEqual(action['res_model'], 'account.move.line')
+        self.assertEqual(self.env['account.move.line'].with_user(clerk).search(action['domain']), lines)
+        list_arch = self.env['account.move.line'].with_user(clerk).get_views(action['views'])['views']['list']['arch']
+        self.assertIn('name="account_id"', list_arch, "the accounts are shown to the clerk")

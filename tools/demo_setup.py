@@ -26,7 +26,13 @@ uzs.symbol = "so'm"  # Odoo's data gives UZS the lev's symbol
 # Uzbekistan has no accounting localization: Odoo installs its generic chart, which sets the
 # company's currency to USD (and its fiscal country to the US, kept for the chart's taxes).
 company = env.ref('base.main_company')
+# Odoo's demo company lies in California: its state goes. Tashkent city (UZ-TK) replaces it where Odoo
+# knows Uzbekistan's regions; Odoo 18 knows none, and the address then has no state.
+tashkent = env['res.country.state'].search([
+    ('country_id', '=', env.ref('base.uz').id), '|', ('code', '=', 'TK'), ('name', '=ilike', 'Tashkent city'),
+], limit=1)
 company.write({
+    'state_id': tashkent.id,
     'currency_id': uzs.id,
     'street': "Amir Temur ko'chasi 107B",
     'city': "Tashkent",

@@ -49,7 +49,7 @@ class PaymentClickInvoiceWizard(models.TransientModel):
         if self.provider_id.sudo().state not in ('enabled', 'test'):
             raise UserError(_("Choose an enabled Click provider, or one in test mode."))
         skipped = self.line_ids.filtered('skip_reason')
-        skipped_list = '; '.join(f'{line.invoice_id.name} ({line.skip_reason})' for line in skipped)
+        skipped_list = '; '.join(f'{line.invoice_id.display_name} ({line.skip_reason})' for line in skipped)
         to_send = self.line_ids - skipped
         if not to_send:
             raise UserError(_("No invoice can be sent: %s.", skipped_list or _("none is selected")))
@@ -66,9 +66,9 @@ class PaymentClickInvoiceWizard(models.TransientModel):
             line.invoice_id._click_note_failure(_("Click invoice not sent"), reason)
         sent = to_send.filtered(lambda line: line not in failures)
         action = self.line_ids.invoice_id._click_notification(
-            _("Click invoices sent: %s.", ', '.join(sent.invoice_id.mapped('name'))) if sent else '',
+            _("Click invoices sent: %s.", ', '.join(sent.invoice_id.mapped('display_name'))) if sent else '',
             _("Skipped: %s.", skipped_list) if skipped else '',
-            _("Not sent, see their to-dos: %s.", '; '.join(f'{line.invoice_id.name} ({reason})'
+            _("Not sent, see their to-dos: %s.", '; '.join(f'{line.invoice_id.display_name} ({reason})'
                                                          for line, reason in failures.items()))
             if failures else '',
         )

@@ -267,7 +267,8 @@ class PaymentClickPassWizard(models.TransientModel):
 
     @api.model
     def _book(self, tx):
-        """Post and reconcile the payment now, so the cashier sees the document paid; else the cron will."""
+        """Post and reconcile the payment now, and issue its fiscal receipt, so the cashier sees the document
+        paid and the payer gets the receipt; else the crons will."""
         try:
             with self.env.cr.savepoint():
                 tx._post_process()
@@ -275,3 +276,8 @@ class PaymentClickPassWizard(models.TransientModel):
             raise
         except Exception:  # noqa: BLE001 - the payment is done; the post-processing cron books it later
             _logger.exception("CLICK Pass payment %s is left to the post-processing cron", tx.reference)
+            return
+        if tx.click_receipt_state == 'to_send':  # the payer at the counter gets the receipt now
+            if not modules.module.current_test:
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # the booking stays, whatever the receipt does
+            tx._click_process_fiscal_receipt()  # a failure is kept on the receipt, for the cron or the accountant
