@@ -1,6 +1,6 @@
 from . import account_move
-from . import payment_click_attempt
 from . import mail_thread
+from . import payment_click_attempt
 from . import payment_click_emulator
 from . import payment_click_emulator_card
 from . import payment_click_emulator_pass

@@ -1,5 +1,5 @@
-from . import test_card_checkout_steps
 from . import test_accountant_view
+from . import test_card_checkout_steps
 from . import test_card_tokens
 from . import test_cards
 from . import test_click_api
