@@ -15,6 +15,7 @@ class ClickController(http.Controller):
     _complete_url = '/payment/click/complete'
     _return_url = '/payment/click/return'
     _invoice_url = '/payment/click/invoice'
+    _phone_url = '/payment/click/phone'
 
     @http.route(
         [_prepare_url, _complete_url], type='http', auth='public', methods=['GET', 'POST'],
@@ -69,3 +70,11 @@ class ClickController(http.Controller):
             raise UserError(_("This payment can no longer be sent to the Click app; please start it again."))
         tx_sudo._click_send_invoice(phone)
         return {'status_url': '/payment/status'}
+
+    @http.route(_phone_url, type='json', auth='public')
+    def click_check_phone(self, phone, **_kwargs):
+        """Check the number typed for the Click app before the payment is created, and return it as Click reads it.
+
+        :raise UserError: saying which numbers Click's invoices go to
+        """
+        return {'phone': '+' + request.env['payment.transaction']._click_normalize_phone(phone)}
