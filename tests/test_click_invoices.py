@@ -558,3 +558,14 @@ class TestClickAppCheckout(ClickShopCommon):
         self.assertEqual(self.make_jsonrpc_request('/payment/status/poll')['state'], 'done')
         self.assertEqual(order.state, 'sale')
         self.assertIn("Your payment has been successfully processed", self.url_open('/payment/status').text)
+
+    @MUTE
+    def test_an_invoice_declined_in_the_click_app_turns_the_status_page_to_cancelled(self):
+        self.start_tour('/shop?search=Click%20Test%20Tea', 'payment_click_app_declined', login='admin')
+        order = self.env['sale.order'].search([('order_line.product_id', '=', self.product.id)])
+        tx = order.transaction_ids
+        self.assertEqual(len(tx), 1, "the number refused first left no payment behind")
+        self.assertEqual(tx.click_invoice_phone, '998931112233')
+        self.assertEqual(tx.state, 'cancel')
+        self.assertIn("declined in the Click app", tx.state_message)
+        self.assertEqual(order.state, 'draft')

@@ -44,6 +44,7 @@ paymentForm.include({
      * @return {void}
      */
     async _initiatePaymentFlow(providerCode, paymentOptionId, paymentMethodCode, flow) {
+        const _super = this._super.bind(this); // this._super is gone after an await
         if (providerCode === 'click' && paymentMethodCode === 'click_app') {
             if (!this._clickGetPhone()) {
                 this._displayErrorDialog(
@@ -64,7 +65,7 @@ paymentForm.include({
                 return;
             }
         }
-        await this._super(...arguments);
+        await _super(...arguments);
     },
 
     /**
