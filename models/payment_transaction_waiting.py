@@ -44,10 +44,13 @@ class PaymentTransaction(models.Model):
         every ``const.CUSTOMER_CHECK_INTERVAL``. A failure to reach Click is left for the next time."""
         if not self or not self._click_is_waiting() or not self._click_claim_check():
             return
+        client = self.provider_id._click_get_merchant_client(timeout=const.CUSTOMER_CHECK_TIMEOUT)
         try:
-            self._click_check_with_click()
+            self._click_check_with_click(client)
         except MerchantApiError as error:
             _logger.info("Click status of %s left for later: %s", self.reference, error)
+        finally:
+            client.close()
 
     def _click_claim_check(self):
         """Take this payment's turn to be asked about, unless it was asked lately or another worker holds it.
