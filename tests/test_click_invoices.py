@@ -6,14 +6,11 @@ Complete that follow.
 """
 from datetime import timedelta
 from unittest.mock import patch
-from urllib.parse import urlsplit
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.modules import module
 from odoo.tests import Form, tagged
-from odoo.tests.common import HOST, TEST_CURSOR_COOKIE_NAME
 from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
@@ -49,30 +46,6 @@ class ClickInvoiceCommon(ClickCommon):
         self.assertEqual(response.status_code, 200)
         self._wait_for_click()
         return response
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        """Let this server's code call the emulator on this server, as Click's separate servers would.
-
-        HttpCase serves one request at a time on a shared test cursor, and only requests carrying the
-        running test's cookie: the emulator's calls (invoice/create from a route, Prepare and Complete
-        from the emulator's thread) get the cookie, and a route waiting for such an answer lets go of
-        the cursor until the answer comes.
-        """
-        test = module.current_test
-        cookies = r.headers.get('Cookie') or ''
-        if test and test.http_request_key and TEST_CURSOR_COOKIE_NAME not in cookies \
-                and urlsplit(r.url).hostname in (HOST, 'localhost'):
-            test_cookie = f'{TEST_CURSOR_COOKIE_NAME}={test.http_request_key}'
-            r.headers['Cookie'] = f'{cookies}; {test_cookie}' if cookies else test_cookie
-        lock = cls.registry.test_lock
-        if not lock._is_owned():
-            return super()._request_handler(s, r, **kw)
-        state = lock._release_save()
-        try:
-            return super()._request_handler(s, r, **kw)
-        finally:
-            lock._acquire_restore(state)
 
     def _emulated_invoice(self, tx):
         return self.env['payment.click.emulator.invoice'].search([('invoice_id', '=', tx.click_invoice_id)])
