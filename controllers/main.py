@@ -71,9 +71,11 @@ class ClickController(http.Controller):
         tx_sudo._click_send_invoice(phone)
         return {'status_url': '/payment/status'}
 
-    @http.route(_phone_url, type='json', auth='public')
+    @http.route(_phone_url, type='json', auth='public', website=True)
     def click_check_phone(self, phone, **_kwargs):
         """Check the number typed for the Click app before the payment is created, and return it as Click reads it.
+
+        A website route, so the refusal speaks the visitor's language.
 
         :raise UserError: saying which numbers Click's invoices go to
         """
