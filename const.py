@@ -25,6 +25,10 @@ CLICK_TIMEZONE = 'Asia/Tashkent'
 
 # The status sync gives up on payments Click announced longer ago than this.
 SYNC_MAX_AGE_DAYS = 35
+# Odoo asks Click about a payment its customer waits for (status page, status sync) at most this often;
+# the status page waits for Click's answer this long (connect, read seconds): it asks again soon.
+CUSTOMER_CHECK_INTERVAL = timedelta(seconds=5)
+CUSTOMER_CHECK_TIMEOUT = (3, 5)
 # A saved card's or CLICK Pass charge Click has not finished counts against what is left to pay for
 # this long: a replayed request or a second cashier cannot charge the same balance again meanwhile.
 CHARGE_UNDER_WAY = timedelta(hours=1)

@@ -108,18 +108,20 @@ class ShopClient:
             COMPLETE, merchant_trans_id, amount, merchant_prepare_id=merchant_prepare_id, **overrides
         ))
 
-    def pay(self, merchant_trans_id, amount, declined=False, on_prepared=None, send_complete=True):
+    def pay(self, merchant_trans_id, amount, declined=False, on_prepared=None, send_complete=True, prepared=None):
         """Run one payment as Click does: Prepare, then Complete with the debit's outcome.
 
         :param on_prepared: called with the Prepare response before Complete is sent, e.g. to record
             the payment on Click's side
         :param bool send_complete: False loses the Complete, as when Click's call never arrives
+        :param ShopResponse prepared: the Prepare response, when the caller sent Prepare itself
         :return: the Prepare response and, when Prepare succeeded and Complete was sent, the Complete
             response
         """
-        prepared = self.prepare(merchant_trans_id, amount)
-        if on_prepared:
-            on_prepared(prepared)
+        if prepared is None:
+            prepared = self.prepare(merchant_trans_id, amount)
+            if on_prepared:
+                on_prepared(prepared)
         if prepared.error != ShopError.SUCCESS or not send_complete:
             return [prepared]
         outcome = {'error': CANCELLED_BY_CLICK, 'error_note': DECLINED_NOTE} if declined else {}

@@ -8,7 +8,7 @@ from odoo.tools import format_amount
 from odoo.addons.payment_click.click_api import emulator
 from odoo.addons.payment_click.click_api.amounts import parse_amount, to_decimal
 from odoo.addons.payment_click.click_api.emulator import ShopClient
-from odoo.addons.payment_click.click_api.shop import read_id
+from odoo.addons.payment_click.click_api.shop import ShopError, read_id
 
 _logger = logging.getLogger(__name__)
 
@@ -114,7 +114,16 @@ class ClickEmulatorController(http.Controller):
         if outcome == 'decline':
             return _("You declined invoice %(invoice)s for %(reference)s: nothing was charged.",
                      invoice=invoice_id, reference=invoice.merchant_trans_id)
-        self._start_payment(invoice.provider_id, invoice.merchant_trans_id, to_decimal(invoice.amount))
+        # Click asks the merchant (Prepare) before it debits: the payer sees a refusal at once.
+        provider_sudo, amount = invoice.provider_id, to_decimal(invoice.amount)
+        prepared = self._shop_client(provider_sudo).prepare(invoice.merchant_trans_id, amount)
+        request.env['payment.click.emulator.payment'].sudo()._record(provider_sudo.id, prepared, declined=False)
+        if prepared.error != ShopError.SUCCESS:
+            invoice._settle(paid=None)
+            return _("The merchant refused the payment of invoice %(invoice)s for %(reference)s (error %(code)s: "
+                     "%(note)s): nothing was charged.", invoice=invoice_id, reference=invoice.merchant_trans_id,
+                     code=prepared.error, note=prepared.body.get('error_note') if prepared.body else prepared.text)
+        self._start_payment(provider_sudo, invoice.merchant_trans_id, amount, prepared=prepared)
         return _("You paid invoice %(invoice)s for %(reference)s: Click is telling the merchant.",
                  invoice=invoice_id, reference=invoice.merchant_trans_id)
 
@@ -129,24 +138,28 @@ class ClickEmulatorController(http.Controller):
         """The amount as the payer reads it, in the currency of the transaction it pays."""
         return format_amount(request.env, float(amount), tx_sudo.currency_id or provider_sudo.main_currency_id)
 
-    def _start_payment(self, provider_sudo, reference, amount, declined=False):
-        """Play Click's side of one payment: Prepare, the debit, and Complete unless the fault switch drops it.
+    @staticmethod
+    def _shop_client(provider_sudo):
+        return ShopClient(
+            provider_sudo.click_prepare_url, provider_sudo.click_complete_url,
+            provider_sudo.click_service_id, provider_sudo.click_secret_key,
+        )
+
+    def _start_payment(self, provider_sudo, reference, amount, declined=False, prepared=None):
+        """Play Click's side of one payment: Prepare unless ``prepared`` answered it already, the debit,
+        and Complete unless the fault switch drops it.
 
         Click's servers call the merchant on their own; a thread lets this worker answer the payer
         first, so the callbacks never wait for it.
         """
-        client = ShopClient(
-            provider_sudo.click_prepare_url, provider_sudo.click_complete_url,
-            provider_sudo.click_service_id, provider_sudo.click_secret_key,
-        )
         threading.Thread(
             target=self._play_payment, name='click-emulator', daemon=True,
-            args=(request.env.registry, provider_sudo.id, client, reference, amount, declined,
-                  provider_sudo.click_emulator_fault != 'drop_complete'),
+            args=(request.env.registry, provider_sudo.id, self._shop_client(provider_sudo), reference, amount,
+                  declined, provider_sudo.click_emulator_fault != 'drop_complete', prepared),
         ).start()
 
     @staticmethod
-    def _play_payment(registry, provider_id, client, reference, amount, declined, send_complete):
+    def _play_payment(registry, provider_id, client, reference, amount, declined, send_complete, prepared):
         """Run on the emulator's thread: Click's calls, and the payment recorded once Prepare answered.
 
         The record has its own cursor, committed before Complete goes out, as Click knows of a
@@ -160,6 +173,7 @@ class ClickEmulatorController(http.Controller):
         try:
             responses = client.pay(
                 reference, amount, declined=declined, on_prepared=record, send_complete=send_complete,
+                prepared=prepared,
             )
         except Exception:  # The emulator reports Click's view; a failure must not stay silent.
             _logger.exception("Click emulator could not play the payment of %s", reference)

@@ -17,6 +17,7 @@ class ClickController(http.Controller):
     _return_url = '/payment/click/return'
     _cart_url = '/payment/click/cart'
     _invoice_url = '/payment/click/invoice'
+    _phone_url = '/payment/click/phone'
 
     @http.route(
         [_prepare_url, _complete_url], type='http', auth='public', methods=['GET', 'POST'],
@@ -118,3 +119,13 @@ class ClickController(http.Controller):
         )
         tx_sudo._click_send_invoice(phone)
         return {'status_url': '/payment/status'}
+
+    @http.route(_phone_url, type='json', auth='public', website=True)
+    def click_check_phone(self, phone, **_kwargs):
+        """Check the number typed for the Click app before the payment is created, and return it as Click reads it.
+
+        A website route, so the refusal speaks the visitor's language.
+
+        :raise UserError: saying which numbers Click's invoices go to
+        """
+        return {'phone': '+' + request.env['payment.transaction']._click_normalize_phone(phone)}

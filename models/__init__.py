@@ -15,4 +15,5 @@ from . import payment_transaction
 from . import payment_transaction_card
 from . import payment_transaction_click_pass
 from . import payment_transaction_fiscal
+from . import payment_transaction_waiting
 from . import product_template

@@ -51,14 +51,16 @@ class AccountMove(models.Model):
 
     # === COMPUTE METHODS === #
 
-    @api.depends('transaction_ids.click_invoice_id', 'transaction_ids.state')
+    @api.depends('transaction_ids.click_invoice_phone', 'transaction_ids.state', 'payment_state')
     def _compute_click_invoice(self):
+        """The Click request that paid the invoice, else the latest one; a paid invoice shows no cancelled one."""
         statuses = {'draft': 'waiting', 'pending': 'waiting', 'authorized': 'paid', 'done': 'paid'}
         for move in self:
             tx = move._click_invoice_transaction()
             move.click_invoice_id = tx.click_invoice_id
             move.click_invoice_phone = tx.click_invoice_phone and f'+{tx.click_invoice_phone}'
-            move.click_invoice_status = tx and statuses.get(tx.state, 'cancelled')
+            status = statuses.get(tx.state, 'cancelled') if tx else False
+            move.click_invoice_status = False if status == 'cancelled' and move._click_is_paid() else status
 
     @api.depends('transaction_ids.state', 'amount_residual')
     def _compute_click_unmatched_note(self):
@@ -218,9 +220,34 @@ class AccountMove(models.Model):
     # === BUSINESS METHODS - MERCHANT API: INVOICES BY PHONE === #
 
     def _click_invoice_transaction(self):
-        """The latest of this invoice's payments that went to the customer as a Click invoice."""
+        """Of this invoice's payments that went to the customer as a Click invoice, the one that paid
+        it, else the latest."""
         self.ensure_one()
-        return self.transaction_ids.filtered('click_invoice_id').sorted('id')[-1:]
+        txs = self.transaction_ids.filtered('click_invoice_phone').sorted('id')
+        return txs.filtered(lambda tx: tx.state in ('authorized', 'done'))[-1:] or txs[-1:]
+
+    def _click_is_paid(self):
+        return self.payment_state in ('paid', 'in_payment', 'reversed')
+
+    def _click_withdraw_invoice_requests(self, phone):
+        """Withdraw the Click invoices still waiting for this invoice's customer, before a new one goes to ``phone``."""
+        self.ensure_one()
+        for tx in self.transaction_ids.filtered(lambda tx: tx.click_invoice_phone and tx.state in ('draft', 'pending')):
+            tx._click_withdraw_invoice(phone)
+
+    def get_portal_last_transaction(self):
+        """Override of `account_payment` to show the customer no Click request that was cancelled
+        beside the payment that paid the invoice, or before the request that replaced it."""
+        tx = super().get_portal_last_transaction()
+        if tx.provider_code != 'click' or tx.state != 'cancel':
+            return tx
+        txs = self.with_context(active_test=False).transaction_ids.sudo()
+        paid = txs.filtered(lambda other: other.state in ('authorized', 'done'))
+        if paid:
+            return paid._get_last()
+        if txs.filtered(lambda other: other.id > tx.id and other.click_invoice_phone and other.state == 'draft'):
+            return txs.browse()
+        return tx
 
     def action_click_send_invoice(self):
         """Open the wizard that bills these invoices to their customers' phones through Click."""
@@ -234,22 +261,20 @@ class AccountMove(models.Model):
         }
 
     def action_click_invoice_status(self):
-        """Ask Click where its invoice stands; once paid, apply the payment as a Complete would."""
+        """Ask Click where its invoice stands: once paid, apply the payment as a Complete would; once
+        declined or expired, cancel it."""
         self.ensure_one()
         tx = self._click_invoice_transaction()
         if not tx:
             raise UserError(_("No Click invoice was sent for %s.", self.display_name))
+        if tx.state not in ('draft', 'pending'):
+            raise UserError(_("The Click invoice of %s is no longer waiting for the customer.", tx.reference))
         try:
-            answer = tx.provider_id._click_get_merchant_client().invoice_status(tx.click_invoice_id)
+            message = tx._click_check_with_click()
         except MerchantApiError as error:
             raise UserError(_("Click could not be asked about its invoice %(invoice)s: %(error)s",
-                              invoice=tx.click_invoice_id, error=error)) from error
-        status = answer.get('invoice_status')
-        lines = [_("Click invoice %(invoice)s: %(note)s (status %(status)s).", invoice=tx.click_invoice_id,
-                   note=answer.get('invoice_status_note') or _("no note"), status=status)]
-        if status is not None and status > 0 and tx.state in ('draft', 'pending'):  # > 0: paid (SPEC §7.5.2)
-            lines.append(tx._click_sync_status_message())
-        return self._click_notification(*lines)
+                              invoice=tx.click_invoice_id or tx.reference, error=error)) from error
+        return self._click_notification(message)
 
     def _click_note_failure(self, summary, reason):
         """Leave ``reason`` as a note and a to-do for the current user on each of these documents."""

@@ -53,16 +53,19 @@ class PaymentClickEmulatorInvoice(models.Model):
         ])
 
     def _settle(self, paid):
-        """Mark the invoice paid or declined by its payer, before anything else may act on it.
+        """Mark the invoice paid or declined by its payer, before anything else may act on it, or
+        waiting again (``paid=None``) when the merchant refused its payment.
 
         The write is flushed at once: a second request settling the same invoice then waits for
         this one and, once replayed, no longer finds the invoice waiting.
         """
         self.ensure_one()
         self.write({
-            'invoice_status': emulator.INVOICE_PAID if paid else emulator.INVOICE_DELETED,
-            'invoice_status_note': "Paid" if paid else "Deleted: declined by the payer",
-        })
+            None: {'invoice_status': emulator.INVOICE_WAITING, 'invoice_status_note': "Waiting"},
+            True: {'invoice_status': emulator.INVOICE_PAID, 'invoice_status_note': "Paid"},
+            False: {'invoice_status': emulator.INVOICE_DELETED,
+                    'invoice_status_note': "Deleted: declined by the payer"},
+        }[paid])
         self.flush_recordset()
 
 

@@ -221,9 +221,10 @@ class PaymentTransaction(models.Model):
 
     def _get_received_message(self):
         """Override of `payment` to say, on the documents, why a Click payment is still pending and
-        what happens next (a charge Click has not finished, an invoice waiting in the Click app)."""
+        what happens next (a charge Click has not finished, an invoice waiting in the Click app), or
+        why it was cancelled (an invoice declined, expired or withdrawn)."""
         message = super()._get_received_message()
-        if self.provider_code == 'click' and self.state == 'pending' and self.state_message:
+        if self.provider_code == 'click' and self.state in ('pending', 'cancel') and self.state_message:
             message += Markup('<br/>') + self.state_message
         return message
 
@@ -324,6 +325,7 @@ class PaymentTransaction(models.Model):
             amount_left=self._click_amount_left(), paid_by=shop.read_id(self.provider_reference or ''),
         )
         self._click_apply_decision(decision, request_)
+        self._click_note_cancelled_invoice_paid(decision, request_)
         return decision
 
     def _click_check_payable(self, request_):
@@ -593,21 +595,24 @@ class PaymentTransaction(models.Model):
 
     @api.model
     def _cron_click_sync_status(self):
-        """Ask Click about the payments it announced (Prepare) whose Complete never came."""
+        """Ask Click about the payments it announced (Prepare) whose Complete never came, and about the
+        invoices waiting in the Click app (declined or expired ones tell nobody)."""
         for provider in self.env['payment.provider'].search([('code', '=', 'click'), ('state', '!=', 'disabled')]):
             older_than = fields.Datetime.now() - timedelta(minutes=provider.click_sync_delay)
             txs = self.search([
                 ('provider_id', '=', provider.id), ('operation', '!=', 'refund'), ('click_is_self_test', '=', False),
                 ('state', 'in', ('draft', 'pending')), ('click_prepare_date', '<', older_than),
                 ('click_prepare_date', '>', older_than - timedelta(days=const.SYNC_MAX_AGE_DAYS)),
-            ])
+            ]) | self._click_invoices_waiting(provider)
             if not txs:
                 continue
             client = provider._click_get_merchant_client()  # one connection to Click for all of them
             try:
                 for tx in txs:
+                    if not tx._click_claim_check():  # asked just now, for the customer waiting on it
+                        continue
                     try:
-                        tx._click_sync_status(client)
+                        tx._click_check_with_click(client)
                     except MerchantApiError as error:
                         _logger.info("Click status of %s left for the next run: %s", tx.reference, error)
                     if not modules.module.current_test:
@@ -842,11 +847,12 @@ class PaymentTransaction(models.Model):
         """Bill ``phone`` through Click for this draft transaction (SPEC §7.5.1).
 
         The payer confirms the invoice in the Click app; Click then sends the Prepare and Complete
-        that settle the transaction like any Click payment. It stays draft until then. Nothing is
-        stored unless Click confirms the invoice.
+        that settle the transaction like any Click payment. It stays draft until then. The request
+        is committed, with its phone number, before Click is called: whatever becomes of this
+        request, a payment of the invoice finds its transaction. A refusal takes the number back.
 
         :param str phone: the payer's Uzbek mobile number, in any usual form
-        :return: Click's invoice id
+        :return: Click's invoice id, or False when Click's answer was lost
         :raise UserError: when the number or the transaction cannot be billed, or Click refused
         """
         self.ensure_one()
@@ -855,23 +861,44 @@ class PaymentTransaction(models.Model):
             raise UserError(_("%s is not a Click payment.", self.reference))
         tx = self._click_lock_transaction(self.reference, self.provider_id)  # One invoice per payment.
         tx._click_check_invoiceable()
+        tx.click_invoice_phone = phone
+        tx._click_commit()  # Click may create the invoice from here on
         try:
             answer = tx.provider_id._click_get_merchant_client().create_invoice(tx.amount, phone, tx.reference)
         except MerchantApiError as error:
+            if merchant.outcome_unknown(error):
+                return tx._click_wait_for_invoice(_(
+                    "Click did not say whether it sent the invoice for %(reference)s to +%(phone)s: %(error)s If "
+                    "it did, the payment is recorded when the customer pays it; Check status asks Click.",
+                    reference=tx.reference, phone=phone, error=error,
+                ))
+            tx.click_invoice_phone = False  # Click refused: no invoice waits for the customer
+            tx._click_commit()
             raise UserError(_("Click did not send the invoice for %(reference)s to +%(phone)s: %(error)s",
                               reference=tx.reference, phone=phone, error=error)) from error
         if not answer.get('invoice_id'):
-            raise UserError(_(
+            return tx._click_wait_for_invoice(_(
                 "Click accepted the invoice for %(reference)s but gave no invoice number: look for it in Click's "
                 "merchant cabinet before sending it again.", reference=tx.reference,
             ))
-        tx.write({'click_invoice_id': str(answer['invoice_id']), 'click_invoice_phone': phone})
+        tx.click_invoice_id = str(answer['invoice_id'])
         note = _("Click invoice %(invoice)s for %(amount)s (%(reference)s) sent to +%(phone)s, to be confirmed in "
                  "the Click app.", invoice=tx.click_invoice_id, reference=tx.reference, phone=phone,
                  amount=format_amount(self.env, tx.amount, tx.currency_id))
         tx._log_message_on_linked_documents(note)
         _logger.info("Click invoice %s sent for %s", tx.click_invoice_id, tx.reference)
         return tx.click_invoice_id
+
+    def _click_wait_for_invoice(self, message):
+        """Keep the invoice request on record, waiting, when Click's answer did not say what it did."""
+        _logger.warning("Click invoice for %s unconfirmed: %s", self.reference, message)
+        self.state_message = message
+        return False
+
+    def _click_commit(self):
+        """Commit what is done so far: the record of a call that may act at Click, before it goes out."""
+        if not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit  # on record before Click acts
 
     def _click_check_invoiceable(self):
         """Refuse, saying why, a Click transaction that Click's invoice cannot be sent for."""
@@ -882,11 +909,10 @@ class PaymentTransaction(models.Model):
         self._click_check_currency(self.currency_id)
         if self.operation not in ('online_direct', 'online_redirect') or self.amount <= 0:
             raise UserError(_("Only a payment can be sent as a Click invoice; %s is not one.", self.reference))
-        if self.click_invoice_id:
+        if self.click_invoice_phone:
             raise UserError(_(
-                "Click invoice %(invoice)s was already sent to +%(phone)s for %(reference)s. To bill another "
-                "number, start a new payment.",
-                invoice=self.click_invoice_id, phone=self.click_invoice_phone, reference=self.reference,
+                "A Click invoice was already sent to +%(phone)s for %(reference)s. To bill another "
+                "number, start a new payment.", phone=self.click_invoice_phone, reference=self.reference,
             ))
         if self.state != 'draft':
             raise UserError(_("%s is no longer waiting for payment; start a new payment.", self.reference))

@@ -28,3 +28,4 @@ from . import test_settlement_api
 from . import test_shop_callbacks
 from . import test_status_sync
 from . import test_visitor_limits
+from . import test_status_checks

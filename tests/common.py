@@ -1,7 +1,8 @@
 import threading
 from urllib.parse import urlsplit
 
-from odoo.tests.common import HOST, _super_send
+from odoo.modules import module
+from odoo.tests.common import HOST, TEST_CURSOR_COOKIE_NAME, _super_send
 
 from odoo.addons.payment.tests.http_common import PaymentHttpCommon
 from odoo.addons.payment_click.click_api.emulator import ShopClient
@@ -32,14 +33,30 @@ class ClickCommon(PaymentHttpCommon):
 
     @classmethod
     def _request_handler(cls, s, r, /, **kw):
-        """Send requests to this server unchanged.
+        """Send requests to this server unchanged, and let this server's code call the emulator on
+        this server, as Click's separate servers would.
 
         Odoo's guard lifts timeouts under 10 s and cannot compare the Merchant API client's
-        ``(connect, read)`` pair.
+        ``(connect, read)`` pair. HttpCase serves one request at a time on a shared test cursor, and
+        only requests carrying the running test's cookie: the emulator's calls (invoice/create from a
+        route, Prepare from the Click app's page, Prepare and Complete from the emulator's thread)
+        get the cookie, and a route waiting for such an answer lets go of the cursor until it comes.
         """
-        if urlsplit(r.url).hostname in (HOST, 'localhost'):
+        if urlsplit(r.url).hostname not in (HOST, 'localhost'):
+            return super()._request_handler(s, r, **kw)
+        test = module.current_test
+        cookies = r.headers.get('Cookie') or ''
+        if test and test.http_request_key and TEST_CURSOR_COOKIE_NAME not in cookies:
+            test_cookie = f'{TEST_CURSOR_COOKIE_NAME}={test.http_request_key}'
+            r.headers['Cookie'] = f'{cookies}; {test_cookie}' if cookies else test_cookie
+        lock = cls.registry.test_lock
+        if not lock._is_owned():
             return _super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
+        state = lock._release_save()
+        try:
+            return _super_send(s, r, **kw)
+        finally:
+            lock._acquire_restore(state)
 
     def _set_emulator_fault(self, fault):
         """Make the emulator misbehave; flushed, since it reads the provider from the database."""

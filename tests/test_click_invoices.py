@@ -4,17 +4,18 @@ Everything goes through the real routes: the Merchant API's invoice/create of th
 the emulated Click app page where the customer presses Pay or Decline, and Click's Prepare and
 Complete that follow.
 """
-from urllib.parse import urlsplit
+from datetime import timedelta
+from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.modules import module
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tests.common import HOST, TEST_CURSOR_COOKIE_NAME
 from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
+from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api import emulator
 from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
 from odoo.addons.payment_click.controllers.main import ClickController
@@ -31,43 +32,20 @@ PHONE = '998901234567'
 class ClickInvoiceCommon(ClickCommon):
     """What the customer does in the emulated Click app, over HTTP."""
 
-    def _click_app(self, tx, outcome):
-        """Open the Click app of the invoice's phone, press ``outcome`` on it, and let Click call Odoo."""
+    def _click_app(self, tx, outcome, invoice_id=None):
+        """Open the Click app of the invoice's phone, press ``outcome`` on the invoice (by default, the
+        transaction's), and let Click call Odoo."""
+        return self._press_in_click_app(tx.click_invoice_phone, invoice_id or tx.click_invoice_id, outcome)
+
+    def _press_in_click_app(self, phone, invoice_id, outcome):
         app_url = self._build_url(ClickEmulatorController._app_url)
-        page = self.opener.get(app_url, params={'phone': tx.click_invoice_phone})
+        page = self.opener.get(app_url, params={'phone': phone})
         self.assertEqual(page.status_code, 200)
-        self.assertIn(tx.click_invoice_id, page.text, "the invoice waits in the customer's Click app")
-        response = self.opener.post(app_url, data={
-            'phone': tx.click_invoice_phone, 'invoice_id': tx.click_invoice_id, 'outcome': outcome,
-        })
+        self.assertIn(invoice_id, page.text, "the invoice waits in the customer's Click app")
+        response = self.opener.post(app_url, data={'phone': phone, 'invoice_id': invoice_id, 'outcome': outcome})
         self.assertEqual(response.status_code, 200)
         self._wait_for_click()
-        tx.invalidate_recordset()
         return response
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        """Let this server's code call the emulator on this server, as Click's separate servers would.
-
-        HttpCase serves one request at a time on a shared test cursor, and only requests carrying the
-        running test's cookie: the emulator's calls (invoice/create from a route, Prepare and Complete
-        from the emulator's thread) get the cookie, and a route waiting for such an answer lets go of
-        the cursor until the answer comes.
-        """
-        test = module.current_test
-        cookies = r.headers.get('Cookie') or ''
-        if test and test.http_request_key and TEST_CURSOR_COOKIE_NAME not in cookies \
-                and urlsplit(r.url).hostname in (HOST, 'localhost'):
-            test_cookie = f'{TEST_CURSOR_COOKIE_NAME}={test.http_request_key}'
-            r.headers['Cookie'] = f'{cookies}; {test_cookie}' if cookies else test_cookie
-        lock = cls.registry.test_lock
-        if not lock._is_owned():
-            return super()._request_handler(s, r, **kw)
-        state = lock._release_save()
-        try:
-            return super()._request_handler(s, r, **kw)
-        finally:
-            lock._acquire_restore(state)
 
     def _emulated_invoice(self, tx):
         return self.env['payment.click.emulator.invoice'].search([('invoice_id', '=', tx.click_invoice_id)])
@@ -196,12 +174,14 @@ class TestClickInvoices(AccountPaymentCommon, ClickInvoiceCommon):
         invoice = self._invoice()
         tx = self._send(invoice)
         self._click_app(tx, 'decline')
-        self.assertEqual(tx.state, 'draft')
+        self.assertEqual(tx.state, 'draft', "Click tells nobody of a declined invoice")
         self.assertEqual(invoice.payment_state, 'not_paid')
         self.assertEqual(self._emulated_invoice(tx).invoice_status, emulator.INVOICE_DELETED)
         status = invoice.action_click_invoice_status()
         self.assertIn("Deleted", status['params']['message'])
-        self.assertEqual(tx.state, 'draft', "Click's invoice status alone never settles a payment")
+        self.assertEqual(tx.state, 'cancel', "a declined invoice cancels its payment, which pays nothing")
+        self.assertIn("declined in the Click app", tx.state_message)
+        self.assertEqual(invoice.payment_state, 'not_paid')
 
     @MUTE
     def test_check_status_recovers_an_invoice_paid_whose_complete_was_lost(self):
@@ -258,6 +238,134 @@ class TestClickInvoices(AccountPaymentCommon, ClickInvoiceCommon):
         with self.assertRaisesRegex(UserError, "already sent"):
             tx._click_send_invoice(PHONE)
         self.assertEqual(self.env['payment.click.emulator.invoice'].search_count([]), 1)
+
+    # === Resend === #
+
+    @MUTE
+    def test_resend_withdraws_the_earlier_invoice_and_keeps_the_corrected_number(self):
+        invoice = self._invoice()
+        wizard = Form(self.env['payment.click.invoice.wizard'].with_context(
+            active_model='account.move', active_ids=invoice.ids,
+        ))
+        with wizard.line_ids.edit(0) as line:
+            line.phone = '+998 93 111 22 33'  # the accountant corrects the customer's number
+        wizard.save().action_send()
+        first = invoice.transaction_ids
+        self.assertEqual(first.click_invoice_phone, '998931112233')
+
+        resend = self._wizard(invoice)
+        self.assertEqual(resend.line_ids.phone, '+998931112233', "Resend keeps the corrected number")
+        resend.action_send()
+        second = invoice.transaction_ids - first
+        self.assertEqual((first.state, second.state), ('cancel', 'draft'), "the first request is withdrawn")
+        self.assertIn("withdrawn", first.state_message)
+        self.assertEqual(second.click_invoice_phone, '998931112233')
+        invoice.invalidate_recordset()
+        self.assertEqual((invoice.click_invoice_id, invoice.click_invoice_status), (second.click_invoice_id, 'waiting'))
+
+        # The customer pays the first one: Click has no way to delete it, so it still waits in the app.
+        response = self._click_app(first, 'pay')
+        self.assertIn("The merchant refused the payment", response.text)
+        self.assertIn("error -9", response.text)
+        self.assertNotIn("You paid", response.text)
+        self.assertEqual((first.state, second.state), ('cancel', 'draft'))
+        self.assertEqual(invoice.payment_state, 'not_paid')
+        activity = self.env['mail.activity'].search([('res_model', '=', 'account.move'), ('res_id', '=', invoice.id)])
+        self.assertEqual(len(activity), 1)
+        self.assertIn("withdrawn or cancelled in Odoo", activity.note)
+        self.assertIn("no money was taken", activity.note)
+
+        self._click_app(second, 'pay')
+        self.assertEqual(second.state, 'done')
+        second._post_process()
+        invoice.invalidate_recordset()
+        self.assertEqual(invoice.click_invoice_status, 'paid')
+
+    @MUTE
+    def test_a_paid_invoice_never_shows_a_cancelled_request(self):
+        invoice = self._invoice()
+        paying = self._send(invoice)
+        other = self._create_click_tx(reference='INV-OTHER', invoice_ids=[invoice.id])  # e.g. from the portal
+        other._click_send_invoice('+998 93 111 22 33')
+        self._prepare_and_complete(other, error=emulator.CANCELLED_BY_CLICK, error_note='Success')  # Click cancels
+        self.assertEqual(other.state, 'cancel')
+        self._click_app(paying, 'pay')
+        self.assertEqual(paying.state, 'done')
+        paying._post_process()
+        invoice.invalidate_recordset()
+        self.assertIn(invoice.payment_state, ('paid', 'in_payment'))
+        self.assertEqual(invoice.click_invoice_status, 'paid', "the accountant sees the request that paid it")
+        self.assertEqual(invoice.click_invoice_id, paying.click_invoice_id)
+        self.assertEqual(invoice.get_portal_last_transaction(), paying)
+        portal = self.opener.get(self._build_url(invoice.get_portal_url()))
+        self.assertEqual(portal.status_code, 200)
+        self.assertNotIn("was cancelled", portal.text, "the customer sees no cancelled payment on a paid invoice")
+        self.assertNotIn("Pay again", portal.text)
+
+    # === A lost answer to invoice/create === #
+
+    def _send_with_patience(self, invoice, seconds=2):
+        """Send with a client that gives up after ``seconds``, and wait for the emulator to end its request."""
+        provider_class = type(self.click)
+        get_client = provider_class._click_get_merchant_client
+        with patch.object(provider_class, '_click_get_merchant_client', autospec=True,
+                          side_effect=lambda provider: get_client(provider, timeout=(seconds, seconds))):
+            try:
+                return self._wizard(invoice).action_send()
+            finally:
+                self._wait_remaining_requests(timeout=const.MERCHANT_API_TIMEOUT[1] + 5)
+
+    @MUTE
+    def test_a_lost_invoice_create_answer_keeps_the_request_and_its_payment_is_recorded(self):
+        invoice = self._invoice()
+        self._set_emulator_fault('slow')
+        action = self._send_with_patience(invoice)
+        self.assertIn("Not confirmed by Click", action['params']['message'])
+        tx = invoice.transaction_ids
+        self.assertEqual((tx.state, tx.click_invoice_phone, tx.click_invoice_id), ('draft', PHONE, False),
+                         "the request stays on record, with its number")
+        self.assertIn("did not say whether it sent the invoice", tx.state_message)
+        activity = self.env['mail.activity'].search([('res_model', '=', 'account.move'), ('res_id', '=', invoice.id)])
+        self.assertEqual(activity.summary, "Click invoice not confirmed")
+        emulated = self.env['payment.click.emulator.invoice'].search([('merchant_trans_id', '=', tx.reference)])
+        self.assertTrue(emulated, "Click created the invoice all the same")
+        invoice.invalidate_recordset()
+        self.assertEqual((invoice.click_invoice_phone, invoice.click_invoice_status), ('+' + PHONE, 'waiting'))
+
+        self._set_emulator_fault('none')
+        response = self._click_app(tx, 'pay', invoice_id=emulated.invoice_id)
+        self.assertIn("You paid", response.text)
+        self.assertEqual(tx.state, 'done', "the payment of the invoice finds its transaction")
+        tx._post_process()
+        self.assertIn(invoice.payment_state, ('paid', 'in_payment'))
+
+    @MUTE
+    def test_the_click_app_shows_the_merchants_refusal(self):
+        client = self.click._click_get_merchant_client()
+        answer = client.create_invoice(15000.0, PHONE, 'INV-FORGOTTEN')  # no transaction has this reference
+        response = self._press_in_click_app(PHONE, str(answer['invoice_id']), 'pay')
+        self.assertNotIn("You paid", response.text)
+        self.assertIn("The merchant refused the payment", response.text)
+        self.assertIn("error -5", response.text)
+        emulated = self.env['payment.click.emulator.invoice'].search([('invoice_id', '=', str(answer['invoice_id']))])
+        self.assertEqual(emulated.invoice_status, emulator.INVOICE_WAITING, "nothing was paid")
+        payment = self.env['payment.click.emulator.payment'].search([('merchant_trans_id', '=', 'INV-FORGOTTEN')])
+        self.assertEqual(payment.payment_status, emulator.CANCELLED_BY_CLICK, "no money moved")
+
+    # === Declined invoices, noticed === #
+
+    @MUTE
+    def test_the_status_sync_cancels_an_invoice_declined_in_the_click_app(self):
+        invoice = self._invoice()
+        tx = self._send(invoice)
+        waiting = self._create_click_tx(reference='INV-WAITING', invoice_ids=[self._invoice().id])
+        waiting._click_send_invoice(PHONE)
+        self._click_app(tx, 'decline')
+        self.env['payment.transaction']._cron_click_sync_status()
+        self.assertEqual(tx.state, 'cancel')
+        self.assertIn("declined in the Click app", tx.state_message)
+        self.assertEqual(waiting.state, 'draft', "an invoice still waiting stays so")
+        self.assertEqual(invoice.payment_state, 'not_paid')
 
     # === Phone numbers === #
 
@@ -329,6 +437,71 @@ class TestClickInvoices(AccountPaymentCommon, ClickInvoiceCommon):
         self.assertNotEqual(self.session.get(PaymentPostProcessing.MONITORED_TX_ID_KEY), tx.id)
 
 
+    @MUTE
+    def test_checkout_checks_the_number_before_creating_the_payment(self):
+        response = self.make_jsonrpc_request(ClickController._phone_url, {'phone': '93 111 22 33'})
+        self.assertEqual(response, {'phone': '+998931112233'})
+        message = self.opener.post(self._build_url(ClickController._phone_url), json={
+            'id': 0, 'jsonrpc': '2.0', 'method': 'call', 'params': {'phone': '+7 912 345 67 89'},
+        }).json()['error']['data']['message']
+        self.assertIn("Click invoices go to Uzbek mobile numbers", message)
+
+    # === The status page, while the customer waits === #
+
+    def _poll(self):
+        return self.make_jsonrpc_request('/payment/status/poll')['state']
+
+    @MUTE
+    def test_the_status_page_notices_an_invoice_declined_in_the_click_app(self):
+        tx = self._checkout_tx()
+        self.make_jsonrpc_request(ClickController._invoice_url, {'reference': tx.reference, 'phone': PHONE})
+        tx.invalidate_recordset()
+        self.assertEqual(self._poll(), 'draft', "waiting in the Click app")
+        tx.invalidate_recordset()
+        self.assertTrue(tx.click_checked_date, "the page asked Click")
+        self._click_app(tx, 'decline')
+        tx.click_checked_date = fields.Datetime.now()  # as if asked a moment ago, however slow this machine is
+        self.env.flush_all()
+        self.assertEqual(self._poll(), 'draft', "asked Click a moment ago: not again yet")
+        tx.invalidate_recordset()
+        tx.click_checked_date -= const.CUSTOMER_CHECK_INTERVAL + timedelta(seconds=1)  # stored to the second
+        self.env.flush_all()
+        self.assertEqual(self._poll(), 'cancel')
+        tx.invalidate_recordset()
+        self.assertIn("declined in the Click app", tx.state_message)
+        page = self.url_open('/payment/status').text
+        self.assertIn("no money was taken", page)
+        self.assertIn("declined in the Click app", page)
+
+    @MUTE
+    def test_the_status_page_settles_a_lost_complete_within_seconds(self):
+        tx = self._checkout_tx()
+        self.make_jsonrpc_request(ClickController._invoice_url, {'reference': tx.reference, 'phone': PHONE})
+        tx.invalidate_recordset()
+        self._set_emulator_fault('drop_complete')
+        self._click_app(tx, 'pay')
+        self.assertEqual((tx.state, bool(tx.click_prepare_date)), ('draft', True), "Prepare came, Complete did not")
+        self.assertEqual(self._poll(), 'done', "the waiting customer's page asked Click")
+        tx.invalidate_recordset()
+        self.assertEqual(tx.state, 'done')
+
+    @MUTE
+    def test_the_status_sync_leaves_alone_a_payment_the_status_page_just_asked_about(self):
+        tx = self._checkout_tx()
+        self.make_jsonrpc_request(ClickController._invoice_url, {'reference': tx.reference, 'phone': PHONE})
+        self._set_emulator_fault('drop_complete')
+        self._click_app(tx, 'pay')
+        tx.click_prepare_date -= timedelta(minutes=self.click.click_sync_delay + 1)
+        tx.click_checked_date = fields.Datetime.now()  # the status page is asking Click right now
+        self.env.flush_all()
+        self.env['payment.transaction']._cron_click_sync_status()
+        self.assertEqual(tx.state, 'draft', "the status sync skips it")
+        tx.click_checked_date -= const.CUSTOMER_CHECK_INTERVAL + timedelta(seconds=1)  # stored to the second
+        self.env.flush_all()
+        self.env['payment.transaction']._cron_click_sync_status()
+        self.assertEqual(tx.state, 'done')
+
+
 class ClickShopCommon(ClickInvoiceCommon):
     """A shop selling "Click Test Tea" in so'm, and its admin as a customer with an Uzbek address."""
 
@@ -379,3 +552,14 @@ class TestClickAppCheckout(ClickShopCommon):
         self.assertEqual(self.make_jsonrpc_request('/payment/status/poll')['state'], 'done')
         self.assertEqual(order.state, 'sale')
         self.assertIn("Your payment has been successfully processed", self.url_open('/payment/status').text)
+
+    @MUTE
+    def test_an_invoice_declined_in_the_click_app_turns_the_status_page_to_cancelled(self):
+        self.start_tour('/shop?search=Click%20Test%20Tea', 'payment_click_app_declined', login='admin')
+        order = self.env['sale.order'].search([('order_line.product_id', '=', self.product.id)])
+        tx = order.transaction_ids
+        self.assertEqual(len(tx), 1, "the number refused first left no payment behind")
+        self.assertEqual(tx.click_invoice_phone, '998931112233')
+        self.assertEqual(tx.state, 'cancel')
+        self.assertIn("declined in the Click app", tx.state_message)
+        self.assertEqual(order.state, 'draft')

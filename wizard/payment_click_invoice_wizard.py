@@ -25,9 +25,15 @@ class PaymentClickInvoiceWizard(models.TransientModel):
         if 'line_ids' in fields_list and self.env.context.get('active_model') == 'account.move':
             invoices = self.env['account.move'].browse(self.env.context.get('active_ids', []))
             values['line_ids'] = [Command.create({
-                'invoice_id': invoice.id, 'phone': self.env['payment.transaction']._click_phone_of(invoice.partner_id),
+                'invoice_id': invoice.id, 'phone': self._default_phone(invoice),
             }) for invoice in invoices]
         return values
+
+    @api.model
+    def _default_phone(self, invoice):
+        """The number the last Click invoice went to, as it may have been corrected, else the customer's."""
+        sent_to = invoice._click_invoice_transaction().click_invoice_phone
+        return f'+{sent_to}' if sent_to else self.env['payment.transaction']._click_phone_of(invoice.partner_id)
 
     @api.model
     def _default_provider_id(self):
@@ -40,10 +46,12 @@ class PaymentClickInvoiceWizard(models.TransientModel):
         ], order='state, sequence, id', limit=1)  # 'enabled' sorts before 'test'
 
     def action_send(self):
-        """Send a Click invoice for each line that can be sent; a refusal stops only its own line.
+        """Send a Click invoice for each line that can be sent, withdrawing the ones sent before; a
+        refusal stops only its own line.
 
         Alone, an invoice Click refuses says why at once. Among several, it gets a note and a to-do
-        saying why, and the others go on.
+        saying why, and the others go on. An invoice whose answer from Click was lost gets a to-do.
+        Each request is committed before Click is called (``_click_send_invoice``).
         """
         self.ensure_one()
         if self.provider_id.sudo().state not in ('enabled', 'test'):
@@ -53,24 +61,33 @@ class PaymentClickInvoiceWizard(models.TransientModel):
         to_send = self.line_ids - skipped
         if not to_send:
             raise UserError(_("No invoice can be sent: %s.", skipped_list or _("none is selected")))
-        failures = {}
+        failures, unconfirmed = {}, {}
         for line in to_send:
+            tx = self.env['payment.transaction']
             try:
-                with self.env.cr.savepoint():  # A refusal leaves no transaction behind.
-                    line._create_transaction()._click_send_invoice(line.phone)
+                line.invoice_id._click_withdraw_invoice_requests(tx._click_normalize_phone(line.phone))
+                tx = line._create_transaction()
+                if not tx._click_send_invoice(line.phone):
+                    unconfirmed[line] = tx.state_message
             except UserError as error:
                 failures[line] = error.args[0]
+                if tx and not tx.click_invoice_phone:  # Refused: no transaction is left behind.
+                    tx.unlink()
         if failures and len(to_send) == 1:
             raise UserError(failures[to_send])
         for line, reason in failures.items():
             line.invoice_id._click_note_failure(_("Click invoice not sent"), reason)
-        sent = to_send.filtered(lambda line: line not in failures)
+        for line, reason in unconfirmed.items():
+            line.invoice_id._click_note_failure(_("Click invoice not confirmed"), reason)
+        sent = to_send.filtered(lambda line: line not in failures and line not in unconfirmed)
         action = self.line_ids.invoice_id._click_notification(
             _("Click invoices sent: %s.", ', '.join(sent.invoice_id.mapped('display_name'))) if sent else '',
             _("Skipped: %s.", skipped_list) if skipped else '',
             _("Not sent, see their to-dos: %s.", '; '.join(f'{line.invoice_id.display_name} ({reason})'
                                                          for line, reason in failures.items()))
             if failures else '',
+            _("Not confirmed by Click, see their to-dos: %s.", ', '.join(line.invoice_id.name for line in unconfirmed))
+            if unconfirmed else '',
         )
         action['params']['next'] = {'type': 'ir.actions.act_window_close'}
         return action

@@ -32,7 +32,8 @@ paymentForm.include({
     // #=== PAYMENT FLOW ===#
 
     /**
-     * Ask for the phone number before creating the transaction.
+     * Ask for the phone number, and have the server check it, before creating the transaction: a
+     * number Click's invoices cannot go to leaves no payment behind.
      *
      * @override method from @payment/js/payment_form
      * @private
@@ -43,15 +44,28 @@ paymentForm.include({
      * @return {void}
      */
     async _initiatePaymentFlow(providerCode, paymentOptionId, paymentMethodCode, flow) {
-        if (providerCode === 'click' && paymentMethodCode === 'click_app' && !this._clickGetPhone()) {
-            this._displayErrorDialog(
-                _t("Enter your phone number"),
-                _t("Enter the mobile number of your Click account, such as +998 90 123 45 67."),
-            );
-            this._enableButton(); // The button has been disabled before initiating the flow.
-            return;
+        const _super = this._super.bind(this); // this._super is gone after an await
+        if (providerCode === 'click' && paymentMethodCode === 'click_app') {
+            if (!this._clickGetPhone()) {
+                this._displayErrorDialog(
+                    _t("Enter your phone number"),
+                    _t("Enter the mobile number of your Click account, such as +998 90 123 45 67."),
+                );
+                this._enableButton(); // The button has been disabled before initiating the flow.
+                return;
+            }
+            try {
+                await rpc('/payment/click/phone', { 'phone': this._clickGetPhone() });
+            } catch (error) {
+                if (!(error instanceof RPCError)) {
+                    throw error;
+                }
+                this._displayErrorDialog(_t("Check your phone number"), error.data.message);
+                this._enableButton();
+                return;
+            }
         }
-        await this._super(...arguments);
+        await _super(...arguments);
     },
 
     /**
