@@ -13,4 +13,5 @@ from . import payment_transaction
 from . import payment_transaction_card
 from . import payment_transaction_click_pass
 from . import payment_transaction_fiscal
+from . import payment_transaction_refund
 from . import product_template
