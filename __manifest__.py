@@ -40,6 +40,7 @@
         'wizard/payment_click_fiscal_receipt_wizard_views.xml',
         'wizard/payment_click_invoice_wizard_views.xml',
         'wizard/payment_click_pass_wizard_views.xml',
+        'wizard/payment_click_refund_wizard_views.xml',
 
         'data/ir_cron_data.xml',
         'data/payment_method_data.xml',

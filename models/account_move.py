@@ -24,6 +24,11 @@ class AccountMove(models.Model):
         selection=[('waiting', "Waiting for the customer"), ('paid', "Paid"), ('cancelled', "Cancelled")],
     )
 
+    click_refundable = fields.Boolean(
+        compute='_compute_click_refundable', compute_sudo=True,
+        help="A posted customer credit note owing money, which reverses an invoice paid through Click.",
+    )
+
     click_receipt_transaction_id = fields.Many2one(
         string="Fiscal Receipt Payment", comodel_name='payment.transaction', compute='_compute_click_receipt',
         search='_search_click_receipt_transaction_id',
@@ -49,6 +54,14 @@ class AccountMove(models.Model):
             move.click_invoice_phone = tx.click_invoice_phone and f'+{tx.click_invoice_phone}'
             move.click_invoice_status = tx and statuses.get(tx.state, 'cancelled')
 
+    @api.depends('move_type', 'state', 'amount_residual', 'reversed_entry_id.transaction_ids.state')
+    def _compute_click_refundable(self):
+        for move in self:
+            move.click_refundable = move.move_type == 'out_refund' and move.state == 'posted' \
+                and not move.currency_id.is_zero(move.amount_residual) \
+                and bool(move.reversed_entry_id.transaction_ids.filtered(
+                    lambda tx: tx.provider_code == 'click' and tx.state == 'done' and tx.operation != 'refund'))
+
     @api.depends('transaction_ids.click_receipt_state')
     def _compute_click_receipt(self):
         for move in self:
@@ -59,6 +72,17 @@ class AccountMove(models.Model):
         return [('transaction_ids', operator, value)]
 
     # === BUSINESS METHODS - REFUNDS AND STATUS SYNC === #
+
+    def action_click_refund_confirm(self):
+        """Ask the user to confirm the refund of these credit notes through Click."""
+        return {
+            'name': _("Refund through Click"),
+            'type': 'ir.actions.act_window',
+            'res_model': 'payment.click.refund.wizard',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {'default_move_ids': self.ids},
+        }
 
     def action_click_refund(self):
         """Refund each credit note through the Click payment of the invoice it reverses.

@@ -2,6 +2,8 @@
 from datetime import timedelta
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -353,3 +355,21 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self.assertEqual(len(todo), 1)
         self.assertIn("cash register", todo.note)
         self.assertIn("https://ofd.soliq.uz/epi?t=EZ1", todo.note)
+
+    @MUTE
+    def test_refund_through_click_asks_for_confirmation(self):
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note()
+        self.assertTrue(credit_note.click_refundable)
+        form = etree.fromstring(self.env['account.move'].get_view(self.env.ref('account.view_move_form').id)['arch'])
+        self.assertTrue(form.xpath("//button[@name='action_click_refund'][@confirm]"), "the form's button asks first")
+        action = self.env.ref('payment_click.action_account_move_click_refund').with_context(
+            active_model='account.move', active_ids=credit_note.ids, active_id=credit_note.id,
+        ).run()
+        self.assertEqual(action['res_model'], 'payment.click.refund.wizard')
+        self.assertFalse(tx.child_transaction_ids, "nothing is refunded before the user confirms")
+        wizard = self.env['payment.click.refund.wizard'].with_context(action['context']).create({})
+        self.assertEqual(wizard.move_ids, credit_note)
+        wizard.action_refund()
+        self.assertEqual(tx.child_transaction_ids.state, 'done')
+        self.assertFalse(credit_note.click_refundable)
