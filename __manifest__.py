@@ -24,6 +24,7 @@
         'views/account_move_views.xml',
         'views/account_move_fiscal_views.xml',
         'views/account_move_fiscal_templates.xml',
+        'views/account_move_refund_templates.xml',
         'views/product_views.xml',
         'views/payment_click_templates.xml',
         'views/payment_click_card_templates.xml',

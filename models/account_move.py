@@ -140,6 +140,13 @@ class AccountMove(models.Model):
             or payments.sorted('amount', reverse=True)[:1]
         return payment.with_context(click_credit_note_id=self.id)._send_refund_request(amount_to_refund=float(amount))
 
+    def _click_portal_refunds(self):
+        """The refunds Click made of this invoice's payments, which its customer's portal shows."""
+        self.ensure_one()
+        return self.sudo().transaction_ids.child_transaction_ids.filtered(
+            lambda tx: tx.provider_code == 'click' and tx.operation == 'refund' and tx.state == 'done'
+        ).sorted('id')
+
     def action_click_sync_status(self):
         """Ask Click about the unfinished Click payments of these invoices, and say what it said."""
         txs = self.transaction_ids.filtered(

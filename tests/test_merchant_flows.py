@@ -373,3 +373,12 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         wizard.action_refund()
         self.assertEqual(tx.child_transaction_ids.state, 'done')
         self.assertFalse(credit_note.click_refundable)
+
+    @MUTE
+    def test_the_customers_portal_shows_the_refund(self):
+        tx = self._paid_invoice_tx()
+        self._refund_from_the_payment(tx)
+        page = self.url_open(self.invoice.get_portal_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Refunded through Click", page.text)
+        self.assertIn("15,000.00", page.text)
