@@ -11,7 +11,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api.merchant import MerchantClient
+from odoo.addons.payment_click.click_api.merchant import MerchantClient, MerchantTransportError
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.tests.common import ClickCommon
 
@@ -382,3 +382,22 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self.assertEqual(page.status_code, 200)
         self.assertIn("Refunded through Click", page.text)
         self.assertIn("15,000.00", page.text)
+
+    @MUTE
+    def test_check_with_click_settles_a_refund_whose_answer_was_lost(self):
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note()
+        real_reversal = MerchantClient.reverse_payment
+
+        def answer_lost(client, payment_id):
+            real_reversal(client, payment_id)  # Click reverses the payment...
+            raise MerchantTransportError("no answer", timeout=True)  # ...and its answer never arrives
+
+        with patch.object(MerchantClient, 'reverse_payment', autospec=True, side_effect=answer_lost):
+            credit_note.action_click_refund()
+        refund_tx = tx.child_transaction_ids
+        self.assertEqual(refund_tx.state, 'pending')
+        answer = credit_note.action_click_sync_status()  # Check Click payments, on the credit note
+        self.assertIn("reversed", answer['params']['message'])
+        self.assertEqual(refund_tx.state, 'done')
+        self.assertFalse(credit_note.amount_residual)
