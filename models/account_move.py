@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError
@@ -138,7 +139,9 @@ class AccountMove(models.Model):
         # The payment of exactly this amount, else the largest one.
         payment = payments.filtered(lambda tx: to_decimal(tx.amount) == amount)[:1] \
             or payments.sorted('amount', reverse=True)[:1]
-        return payment.with_context(click_credit_note_id=self.id)._send_refund_request(amount_to_refund=float(amount))
+        payment_utils.check_rights_on_recordset(payment)  # then in sudo mode, to read the provider, as core refunds
+        return payment.sudo().with_context(click_credit_note_id=self.id)._send_refund_request(
+            amount_to_refund=float(amount))
 
     def _click_portal_refunds(self):
         """The refunds Click made of this invoice's payments, which its customer's portal shows."""

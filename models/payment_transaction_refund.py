@@ -91,7 +91,7 @@ class PaymentTransaction(models.Model):
         if amount > left:
             raise UserError(_("Only %(left)s of %(reference)s is left to reverse.", reference=self.reference,
                               left=format_amount(self.env, float(left), self.currency_id)) + ' ' + instead)
-        if amount != to_decimal(self.amount) and not self.provider_id.click_partial_refund:
+        if amount != to_decimal(self.amount) and not self.provider_id.sudo().click_partial_refund:
             raise UserError(_(
                 "Click reverses a payment in full only (%(amount)s for %(reference)s). Refund part of it by "
                 "bank transfer, or allow partial reversals on the Click provider.",
@@ -122,7 +122,7 @@ class PaymentTransaction(models.Model):
         :raise UserError: when Click could not be asked, or reports anything else; nothing is asked of it then
         """
         try:
-            status = self.provider_id._click_get_merchant_client().payment_status(self.provider_reference)
+            status = self.provider_id.sudo()._click_get_merchant_client().payment_status(self.provider_reference)
         except MerchantApiError as error:
             raise UserError(_(
                 "Click could not be asked whether it reversed %(reference)s already (%(error)s), so it was not "
@@ -152,7 +152,7 @@ class PaymentTransaction(models.Model):
         self.ensure_one()
         source = self.source_transaction_id
         amount = -to_decimal(self.amount)
-        client = self.provider_id._click_get_merchant_client()
+        client = self.provider_id.sudo()._click_get_merchant_client()
         try:
             if amount == to_decimal(source.amount):
                 client.reverse_payment(source.provider_reference)
@@ -308,7 +308,7 @@ class PaymentTransaction(models.Model):
         if self.state != 'pending':
             return _("The refund %(refund)s of %(reference)s is settled already.",
                      refund=self.reference, reference=source.reference)
-        client = client or self.provider_id._click_get_merchant_client()
+        client = client or self.provider_id.sudo()._click_get_merchant_client()
         payment_status = client.payment_status(source.provider_reference).get('payment_status')
         full = -to_decimal(self.amount) == source._click_left_to_reverse()
         state = merchant.reversal_state(payment_status, full=full)

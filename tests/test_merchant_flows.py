@@ -6,7 +6,7 @@ from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
@@ -401,3 +401,17 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self.assertIn("reversed", answer['params']['message'])
         self.assertEqual(refund_tx.state, 'done')
         self.assertFalse(credit_note.amount_residual)
+
+    @MUTE
+    def test_a_billing_user_refunds_through_click_and_gets_the_todos(self):
+        billing = new_test_user(self.env, 'click_billing_refunds', groups='account.group_account_invoice')
+        self.click.click_partial_refund = True
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note(amount=5000.0)
+        credit_note.with_user(billing).action_click_refund()
+        self.assertEqual(tx.child_transaction_ids.state, 'done')
+        self.assertFalse(credit_note.amount_residual)
+        tx.write({'click_receipt_state': 'done'})
+        self._credit_note(amount=10000.0).with_user(billing).action_click_refund()
+        todo = self._todos(self.invoice, "Click refund: issue its fiscal receipt")
+        self.assertEqual(todo.user_id, billing, "the to-do goes to the user who refunded")
