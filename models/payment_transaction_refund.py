@@ -160,11 +160,15 @@ class PaymentTransaction(models.Model):
                 client.partial_reverse_payment(source.provider_reference, amount)
         except MerchantApiError as error:
             if merchant.outcome_unknown(error):
-                self._click_wait_for_reversal(_(
+                message = _(
                     "Click did not say whether it reversed %(amount)s of %(reference)s (%(error)s). Odoo asks Click "
                     "shortly and books the refund once Click tells: do not refund the customer in any other way "
                     "meanwhile.", amount=self._click_refund_amount_text(), reference=source.reference, error=error,
-                ))
+                )
+                if amount != source._click_left_to_reverse():  # Click's status shows a full reversal only
+                    message += ' ' + _("A partial reversal leaves the payment paid at Click: only Click's merchant "
+                                       "cabinet tells whether this one happened.")
+                self._click_wait_for_reversal(message)
             else:
                 self._click_settle_refusal(error, client)
             return

@@ -415,3 +415,22 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self._credit_note(amount=10000.0).with_user(billing).action_click_refund()
         todo = self._todos(self.invoice, "Click refund: issue its fiscal receipt")
         self.assertEqual(todo.user_id, billing, "the to-do goes to the user who refunded")
+
+    @MUTE
+    def test_a_partial_reversal_whose_answer_was_lost_stays_pending_and_says_where_to_check(self):
+        self.click.click_partial_refund = True
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note(amount=5000.0)
+        real_reversal = MerchantClient.partial_reverse_payment
+
+        def answer_lost(client, payment_id, amount):
+            real_reversal(client, payment_id, amount)
+            raise MerchantTransportError("no answer", timeout=True)
+
+        with patch.object(MerchantClient, 'partial_reverse_payment', autospec=True, side_effect=answer_lost):
+            credit_note.action_click_refund()
+        refund_tx = tx.child_transaction_ids
+        self.assertIn("merchant cabinet", refund_tx.state_message)
+        self._make_refund_due_for_the_sync(refund_tx)
+        self.env['payment.transaction']._cron_click_sync_status()
+        self.assertEqual(refund_tx.state, 'pending', "Click's status cannot tell a partial reversal")
