@@ -24,6 +24,7 @@
         'views/account_move_views.xml',
         'views/account_move_fiscal_views.xml',
         'views/account_move_fiscal_templates.xml',
+        'views/account_move_refund_templates.xml',
         'views/product_views.xml',
         'views/payment_click_templates.xml',
         'views/payment_click_card_templates.xml',
@@ -40,6 +41,7 @@
         'wizard/payment_click_fiscal_receipt_wizard_views.xml',
         'wizard/payment_click_invoice_wizard_views.xml',
         'wizard/payment_click_pass_wizard_views.xml',
+        'wizard/payment_click_refund_wizard_views.xml',
 
         'data/ir_cron_data.xml',
         'data/payment_method_data.xml',

@@ -37,6 +37,7 @@ CHARGE_UNDER_WAY = timedelta(hours=1)
 EMULATOR_FAULTS = [
     ('none', "None: behave like Click"),
     ('slow', "Merchant API answers after the client has given up"),
+    ('slow_reversal', "Reversals are carried out, but answered after the client has given up"),
     ('http_500', "Merchant API fails with HTTP 500"),
     ('http_401', "Merchant API refuses the credentials (HTTP 401)"),
     ('business_error', "Merchant API refuses the call (error_code -1)"),

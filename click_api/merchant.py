@@ -3,6 +3,7 @@
 Every method returns Click's JSON object with its integer fields as ``int``, or raises a
 MerchantApiError whose message a person can act on.
 """
+import enum
 import hashlib
 import hmac
 import logging
@@ -17,6 +18,7 @@ from urllib3.exceptions import NewConnectionError
 from urllib3.util.retry import Retry
 
 from .amounts import format_amount, to_decimal
+from .shop import PAYMENT_SUCCESSFUL
 
 _logger = logging.getLogger(__name__)
 
@@ -134,6 +136,31 @@ def reversal_allowed(paid_at_tashkent, now_tashkent):
         return True
     previous = now_tashkent.replace(day=1) - timedelta(days=1)
     return now_tashkent.day == 1 and paid_month == (previous.year, previous.month)
+
+
+class Reversal(enum.Enum):
+    """What Click's status of a payment that went through tells of its reversal."""
+    DONE = 'done'
+    NOT_DONE = 'not_done'
+    UNKNOWN = 'unknown'
+
+
+def reversal_state(payment_status, full=True):
+    """Read a reversal from the ``payment_status`` of a payment that went through (SPEC §7.5.3).
+
+    Click documents no status for a reversal: a negative status means the payment was reversed. A
+    successful one means a full reversal did not happen; a partial reversal leaves it successful,
+    so it tells nothing of one.
+
+    :param bool full: whether the reversal in question is of the whole payment
+    """
+    if payment_status is None:
+        return Reversal.UNKNOWN
+    if payment_status < 0:
+        return Reversal.DONE
+    if payment_status == PAYMENT_SUCCESSFUL and full:
+        return Reversal.NOT_DONE
+    return Reversal.UNKNOWN
 
 
 def _amount(amount):

@@ -87,6 +87,7 @@ class ClickMerchantEmulatorController(http.Controller):
     def click_emulator_payment_reversal(self, service_id, payment_id):
         payment = self._payment(service_id, payment_id)
         payment._reverse()
+        self._answer_reversal_late(payment.provider_id)
         return emulator.success(payment_id=int(payment.payment_id))
 
     @http.route(
@@ -96,6 +97,7 @@ class ClickMerchantEmulatorController(http.Controller):
     def click_emulator_payment_partial_reversal(self, service_id, payment_id, amount):
         payment = self._payment(service_id, payment_id)
         payment._reverse(emulator.read_amount(amount))
+        self._answer_reversal_late(payment.provider_id)
         return emulator.success()
 
     @http.route(_base_url + 'payment/ofd_data/submit_items', methods=['POST'], **_ROUTE)
@@ -187,6 +189,14 @@ class ClickMerchantEmulatorController(http.Controller):
             time.sleep(const.MERCHANT_API_TIMEOUT[1] + 1)
         emulator.check_fault(provider.click_emulator_fault)
         return provider
+
+    @staticmethod
+    def _answer_reversal_late(provider):
+        """Lose the answer of a reversal carried out, when the fault switch asks: the reversal is
+        committed, and the answer comes after the client has given up."""
+        if provider.click_emulator_fault == 'slow_reversal':
+            request.env.cr.commit()
+            time.sleep(const.MERCHANT_API_TIMEOUT[1] + 1)
 
     def _payment(self, service_id, payment_id):
         provider = self._provider(service_id)

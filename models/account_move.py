@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
+from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import TOLERANCE, to_decimal
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError
@@ -32,6 +33,11 @@ class AccountMove(models.Model):
         groups='account.group_account_invoice',
         help="The Click payments received for this invoice that are not matched with it yet. They count as "
              "paid: Click takes no second payment for what they paid.",
+    )
+
+    click_refundable = fields.Boolean(
+        compute='_compute_click_refundable', compute_sudo=True,
+        help="A posted customer credit note owing money, which reverses an invoice paid through Click.",
     )
 
     click_receipt_transaction_id = fields.Many2one(
@@ -67,6 +73,14 @@ class AccountMove(models.Model):
         for move in self:
             move.click_unmatched_note = ' '.join(move._click_unmatched_message(tx)
                                                  for tx in move._click_unmatched_transactions())
+
+    @api.depends('move_type', 'state', 'amount_residual', 'reversed_entry_id.transaction_ids.state')
+    def _compute_click_refundable(self):
+        for move in self:
+            move.click_refundable = move.move_type == 'out_refund' and move.state == 'posted' \
+                and not move.currency_id.is_zero(move.amount_residual) \
+                and bool(move.reversed_entry_id.transaction_ids.filtered(
+                    lambda tx: tx.provider_code == 'click' and tx.state == 'done' and tx.operation != 'refund'))
 
     @api.depends('transaction_ids.click_receipt_state')
     def _compute_click_receipt(self):
@@ -152,31 +166,51 @@ class AccountMove(models.Model):
 
     # === BUSINESS METHODS - REFUNDS AND STATUS SYNC === #
 
+    def action_click_refund_confirm(self):
+        """Ask the user to confirm the refund of these credit notes through Click."""
+        return {
+            'name': _("Refund through Click"),
+            'type': 'ir.actions.act_window',
+            'res_model': 'payment.click.refund.wizard',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {'default_move_ids': self.ids},
+        }
+
     def action_click_refund(self):
         """Refund each credit note through the Click payment of the invoice it reverses.
 
         Alone, a credit note that cannot be refunded says why at once. Among several, it gets a note
-        and a to-do saying why, and the others go on.
+        and a to-do saying why, and the others go on. Each refund is committed before Click is asked
+        (see ``payment_transaction_refund.py``), so no savepoint wraps them.
         """
-        failures = {}
+        failures, lines = {}, []
         for credit_note in self:
             try:
-                with self.env.cr.savepoint():
-                    credit_note._click_refund()
+                refund_tx = credit_note._click_refund()
             except UserError as error:
+                if len(self) == 1:
+                    raise
                 failures[credit_note] = error.args[0]
-        if failures and len(self) == 1:
-            raise UserError(failures[self])
+                continue
+            if refund_tx.state == 'error':
+                failures[credit_note] = refund_tx.state_message
+            else:  # done, or pending while Click is asked again
+                lines.append(_("%(credit_note)s: %(outcome)s", credit_note=credit_note.display_name,
+                               outcome=refund_tx.state_message))
+        if len(self) == 1 and failures:
+            return self._click_notification(failures[self], notification_type='danger')
         for credit_note, reason in failures.items():
             credit_note._click_note_failure(_("Click refund failed"), reason)
-        refunded = self - self.browse([credit_note.id for credit_note in failures])
-        return self._click_notification(
-            _("Refunded through Click: %s.", ', '.join(refunded.mapped('display_name'))) if refunded else '',
-            _("Not refunded, see their to-dos: %s.", ', '.join(c.display_name for c in failures)) if failures else '',
-        )
+        if failures:
+            lines.append(_("Not refunded, see their to-dos: %s.", ', '.join(c.display_name for c in failures)))
+        return self._click_notification(*lines)
 
     def _click_refund(self):
-        """Reverse at Click what this credit note owes, and reconcile the refund with it."""
+        """Reverse at Click what this credit note owes; the refund settles it.
+
+        :return: the refund transaction: done, pending (Click's answer was lost) or in error (Click refused)
+        """
         self.ensure_one()
         if self.move_type != 'out_refund' or self.state != 'posted':
             raise UserError(_("%s is not a posted customer credit note.", self.display_name))
@@ -197,22 +231,32 @@ class AccountMove(models.Model):
         # The payment of exactly this amount, else the largest one.
         payment = payments.filtered(lambda tx: to_decimal(tx.amount) == amount)[:1] \
             or payments.sorted('amount', reverse=True)[:1]
-        return payment._click_reverse(amount_to_refund=float(amount), credit_note=self)
+        payment_utils.check_rights_on_recordset(payment)  # then in sudo mode, to read the provider, as core refunds
+        return payment.sudo().with_context(click_credit_note_id=self.id)._send_refund_request(
+            amount_to_refund=float(amount))
+
+    def _click_portal_refunds(self):
+        """The refunds Click made of this invoice's payments, which its customer's portal shows."""
+        self.ensure_one()
+        return self.sudo().transaction_ids.child_transaction_ids.filtered(
+            lambda tx: tx.provider_code == 'click' and tx.operation == 'refund' and tx.state == 'done'
+        ).sorted('id')
 
     def action_click_sync_status(self):
         """Ask Click about the unfinished Click payments of these invoices, and say what it said."""
         txs = self.transaction_ids.filtered(
-            lambda tx: tx.provider_code == 'click' and tx.state in ('draft', 'pending') and tx.click_trans_id
+            lambda tx: tx.provider_code == 'click' and tx.state in ('draft', 'pending')
+            and (tx.click_trans_id or tx.operation == 'refund')
         )
         if not txs:
             raise UserError(_("No Click payment of these invoices is waiting for Click."))
         return self._click_notification(*(tx._click_sync_status_message() for tx in txs))
 
-    def _click_notification(self, *lines):
+    def _click_notification(self, *lines, notification_type='info'):
         return {
             'type': 'ir.actions.client', 'tag': 'display_notification',
             'params': {
-                'message': '\n'.join(line for line in lines if line), 'sticky': True, 'type': 'info',
+                'message': '\n'.join(line for line in lines if line), 'sticky': True, 'type': notification_type,
                 'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
             },
         }

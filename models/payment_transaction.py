@@ -12,7 +12,7 @@ from werkzeug.urls import url_join
 from odoo import SUPERUSER_ID, _, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, format_amount
 from odoo.tools.misc import hmac as hmac_tool
 
 from odoo.addons.payment_click import const
@@ -735,81 +735,6 @@ class PaymentTransaction(models.Model):
             int(tx.provider_id.sudo().click_service_id), tx.reference, tx.id, to_decimal(tx.amount), payment_id,
             int(tx.click_trans_id), payment_status, note,
         ))
-
-    # === BUSINESS METHODS - MERCHANT API: REFUNDS === #
-
-    def _send_refund_request(self, amount_to_refund=None):
-        """Override of `payment` to reverse the payment at Click (SPEC §7.5.5-6).
-
-        Nothing is recorded unless Click confirms the reversal: a refusal rolls the refund back.
-        """
-        if self.provider_code != 'click':
-            return super()._send_refund_request(amount_to_refund=amount_to_refund)
-        return self._click_reverse(amount_to_refund)
-
-    def _click_reverse(self, amount_to_refund=None, credit_note=None):
-        """Reverse ``amount_to_refund`` (all) of this payment at Click and book it against ``credit_note``
-        (by default, a posted credit note of the invoice owing exactly that amount)."""
-        amount = to_decimal(amount_to_refund or self.amount)
-        self._click_check_refundable(amount)
-        refund_tx = super()._send_refund_request(amount_to_refund=amount_to_refund)
-        client = self.provider_id._click_get_merchant_client()
-        try:
-            if amount == to_decimal(self.amount):
-                client.reverse_payment(self.provider_reference)
-            else:
-                client.partial_reverse_payment(self.provider_reference, amount)
-        except MerchantApiError as error:
-            if merchant.outcome_unknown(error):  # Click may have reversed it: a bank transfer could refund twice
-                raise UserError(_(
-                    "Click did not say whether it reversed the payment %(reference)s: %(error)s Check the payment "
-                    "in Click's merchant cabinet before refunding the customer in any other way.",
-                    reference=self.reference, error=error,
-                )) from error
-            raise UserError(_(
-                "Click did not reverse the payment %(reference)s: %(error)s Nothing was refunded; you "
-                "can refund the customer by bank transfer instead.", reference=self.reference, error=error,
-            )) from error
-        if credit_note is None:  # a credit note for exactly this amount is what the refund settles
-            credit_note = self.invoice_ids.reversal_move_ids.filtered(
-                lambda move: move.state == 'posted' and to_decimal(move.amount_residual) == amount
-            )[:1]
-        refund_tx.write({'provider_reference': self.provider_reference, 'invoice_ids': credit_note.ids})
-        refund_tx._set_done(state_message=_(
-            "Click reversed %s.", format_amount(self.env, float(amount), self.currency_id),
-        ))
-        refund_tx._post_process()  # booked at once: the credit note shows it paid, and is not refunded twice
-        return refund_tx
-
-    def _click_check_refundable(self, amount):
-        """Refuse, saying why and what to do instead, a reversal Click would refuse (SPEC §7.5.5)."""
-        self.ensure_one()
-        instead = _("Refund the customer by bank transfer instead.")
-        if self.state != 'done' or self.operation == 'refund' or not self.provider_reference:
-            raise UserError(_("Only a Click payment that went through can be reversed; %s did not.",
-                              self.reference) + ' ' + instead)
-        refunds = self.child_transaction_ids.filtered(lambda tx: tx.operation == 'refund')
-        if refunds.filtered(lambda tx: tx.state not in ('done', 'cancel', 'error')):
-            raise UserError(_("A reversal of %s is already under way; wait for it to finish.", self.reference))
-        refunded = -sum(refunds.filtered(lambda tx: tx.state == 'done').mapped('amount'))
-        left = to_decimal(self.amount) - to_decimal(refunded)
-        if amount > left:
-            raise UserError(_("Only %(left)s of %(reference)s is left to reverse.", reference=self.reference,
-                              left=format_amount(self.env, float(left), self.currency_id)) + ' ' + instead)
-        if amount != to_decimal(self.amount) and not self.provider_id.sudo().click_partial_refund:
-            raise UserError(_(
-                "Click reverses a payment in full only (%(amount)s for %(reference)s). Refund part of it by "
-                "bank transfer, or allow partial reversals on the Click provider.",
-                amount=format_amount(self.env, self.amount, self.currency_id), reference=self.reference,
-            ))
-        tashkent = self.with_context(tz=const.CLICK_TIMEZONE)
-        paid_at = fields.Datetime.context_timestamp(tashkent, self.last_state_change)
-        now = fields.Datetime.context_timestamp(tashkent, fields.Datetime.now())
-        if not merchant.reversal_allowed(paid_at, now):
-            raise UserError(_(
-                "Click reverses payments of the current month only (and last month's on the 1st); %(reference)s "
-                "was paid on %(date)s.", reference=self.reference, date=format_date(self.env, paid_at.date()),
-            ) + ' ' + instead)
 
     # === BUSINESS METHODS - MERCHANT API: INVOICES BY PHONE === #
 

@@ -7,6 +7,7 @@ from . import test_click_invoices
 from . import test_click_pass
 from . import test_click_pass_api
 from . import test_concurrency
+from . import test_concurrent_refunds
 from . import test_emulator_fiscal
 from . import test_emulator_merchant_api
 from . import test_fiscal_receipt
@@ -26,6 +27,6 @@ from . import test_self_test
 from . import test_settlement
 from . import test_settlement_api
 from . import test_shop_callbacks
+from . import test_status_checks
 from . import test_status_sync
 from . import test_visitor_limits
-from . import test_status_checks

@@ -467,3 +467,21 @@ class TestReversalWindow(BaseCase):
         self.assertFalse(merchant.reversal_allowed(datetime(2024, 12, 31, 18, 0), datetime(2025, 1, 2, 9, 0)))
         self.assertFalse(merchant.reversal_allowed(datetime(2023, 12, 31, 18, 0), datetime(2025, 1, 1, 9, 0)))
         self.assertFalse(merchant.reversal_allowed(datetime(2025, 1, 1, 9, 0), datetime(2024, 12, 31, 18, 0)))
+
+
+@tagged('post_install', '-at_install', 'click_unit')
+class TestReversalState(BaseCase):
+    """What a payment's status tells of its reversal: Click documents no status for one."""
+
+    def test_a_negative_status_means_reversed(self):
+        self.assertIs(merchant.reversal_state(-9), merchant.Reversal.DONE)
+        self.assertIs(merchant.reversal_state(-9, full=False), merchant.Reversal.DONE)
+
+    def test_a_successful_payment_was_not_reversed_in_full(self):
+        self.assertIs(merchant.reversal_state(2), merchant.Reversal.NOT_DONE)
+        self.assertIs(merchant.reversal_state(2, full=False), merchant.Reversal.UNKNOWN,
+                      "a partial reversal leaves the payment successful")
+
+    def test_anything_else_tells_nothing(self):
+        for status in (None, 0, 1, 3):
+            self.assertIs(merchant.reversal_state(status), merchant.Reversal.UNKNOWN, status)

@@ -1,14 +1,25 @@
 """Status sync and refunds through Click's Merchant API, played by the test-mode emulator over HTTP."""
 from datetime import timedelta
+from unittest.mock import patch
+
+from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
+from odoo.addons.payment_click import const
+from odoo.addons.payment_click.click_api.merchant import MerchantClient, MerchantTransportError
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.tests.common import ClickCommon
+
+
+
+class Replayed(Exception):
+    """Stands for the serialization failure after which Odoo replays a request."""
+
 
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
                    'odoo.addons.payment_click.controllers.emulator',
@@ -68,6 +79,32 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self.assertEqual(payment.amount, amount)
         self.assertEqual(payment.state, 'paid')
         self.assertIn(credit_note.payment_state, ('paid', 'in_payment'))
+
+    def _emulated(self, tx):
+        return self.env['payment.click.emulator.payment'].search([('payment_id', '=', tx.provider_reference)])
+
+    def _count_reversals(self):
+        """Count the reversals Odoo asks of Click; each still goes to the emulator over HTTP."""
+        reversals = patch.object(MerchantClient, 'reverse_payment', autospec=True,
+                                 side_effect=MerchantClient.reverse_payment)
+        spy = reversals.start()
+        self.addCleanup(reversals.stop)
+        return spy
+
+    def _assert_refunded_once(self, tx, credit_note, reversals):
+        """One reversal asked of Click, which reversed the payment once; one refund booked against the credit note."""
+        self.assertEqual(reversals.call_count, 1, "Click is asked to reverse once")
+        emulated = self._emulated(tx)
+        self.assertEqual((emulated.payment_status, emulated.reversed_amount), (-9, 15000.0))
+        refunds = tx.child_transaction_ids
+        self.assertEqual(refunds.mapped('state'), ['done'], "one refund, booked")
+        self.assertEqual(refunds.invoice_ids, credit_note)
+        self.assertEqual(refunds.payment_id.amount, 15000.0)
+        self.assertIn(credit_note.payment_state, ('paid', 'in_payment'))
+        self.assertFalse(credit_note.amount_residual, "the credit note is paid once")
+
+    def _make_refund_due_for_the_sync(self, refund_tx):
+        refund_tx.last_state_change -= timedelta(minutes=self.click.click_sync_delay + 1)
 
     # === Status sync === #
 
@@ -170,8 +207,8 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self._set_emulator_fault('http_500')
         with self.assertRaises(UserError) as caught:
             credit_note.action_click_refund()
-        self.assertIn("did not say whether it reversed", str(caught.exception))
-        self.assertIn("merchant cabinet", str(caught.exception))
+        self.assertIn("could not be asked whether it reversed", str(caught.exception))
+        self.assertIn("not asked to reverse it", str(caught.exception))
         self.assertNotIn("bank transfer", str(caught.exception))
         self.assertFalse(tx.child_transaction_ids)
 
@@ -192,3 +229,208 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self.assertEqual(tx.child_transaction_ids.state, 'done')
         activity = self.env['mail.activity'].search([('res_model', '=', 'account.move'), ('res_id', '=', foreign.id)])
         self.assertIn("not paid through Click", activity.note)
+
+    # === Refunds whose answer was lost or that are replayed === #
+
+    @MUTE
+    def test_a_reversal_whose_answer_was_lost_stays_pending_and_the_sync_books_it_once(self):
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note()
+        reversals = self._count_reversals()
+        self._set_emulator_fault('slow_reversal')
+        try:
+            answer = credit_note.action_click_refund()
+        finally:
+            self._wait_remaining_requests(timeout=const.MERCHANT_API_TIMEOUT[1] + 5)
+        self.env.invalidate_all()
+        self.assertEqual(self._emulated(tx).payment_status, -9, "Click reversed the payment; its answer was lost")
+        refund_tx = tx.child_transaction_ids
+        self.assertEqual(refund_tx.state, 'pending', "on record before Click was called, left for Click's status")
+        self.assertIn("did not say whether it reversed", answer['params']['message'])
+        self.assertNotIn("bank transfer", answer['params']['message'])
+        self.assertEqual(credit_note.payment_state, 'not_paid')
+        self._set_emulator_fault('none')
+        with self.assertRaisesRegex(UserError, "under way") as caught:
+            credit_note.action_click_refund()  # the user tries again
+        self.assertNotIn("Nothing was refunded", str(caught.exception))
+        self.env['payment.transaction']._cron_click_sync_status()
+        self.assertEqual(refund_tx.state, 'pending', "too recent: Click may still answer")
+        self._make_refund_due_for_the_sync(refund_tx)
+        self.env['payment.transaction']._cron_click_sync_status()
+        self._assert_refunded_once(tx, credit_note, reversals)
+        with self.assertRaisesRegex(UserError, "nothing left to refund"):
+            credit_note.action_click_refund()
+        self.assertEqual(reversals.call_count, 1)
+
+    @MUTE
+    def test_a_reversal_click_already_made_is_booked_without_asking_again(self):
+        """Click reversed the payment (a lost answer, Click's cabinet), and Odoo has no refund of it on record."""
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note()
+        self._emulated(tx)._reverse()
+        self.env.flush_all()
+        reversals = self._count_reversals()
+        answer = credit_note.action_click_refund()
+        self.assertNotIn("Nothing was refunded", answer['params']['message'])
+        self.assertIn("already", answer['params']['message'])
+        self.assertEqual(reversals.call_count, 0, "Click is not asked to reverse it again")
+        self.assertEqual(tx.child_transaction_ids.mapped('state'), ['done'])
+        self.assertEqual(tx.child_transaction_ids.invoice_ids, credit_note)
+        self.assertFalse(credit_note.amount_residual)
+
+    @MUTE
+    def test_a_replayed_refund_request_reverses_once(self):
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note()
+        reversals = self._count_reversals()
+        with self.assertRaises(Replayed), self.env.cr.savepoint():
+            credit_note.action_click_refund()
+            raise Replayed  # the request fails to serialize after Click was called, and is rolled back
+        self.env.invalidate_all()
+        self._emulated(tx)._reverse()  # Click's side is not rolled back with Odoo's (here, they share a transaction)
+        self.env.flush_all()
+        credit_note.action_click_refund()  # Odoo replays it
+        self.assertEqual(reversals.call_count, 1, "the replay books the reversal Click made, and asks nothing")
+        self.assertEqual(tx.child_transaction_ids.mapped('state'), ['done'])
+        self.assertFalse(credit_note.amount_residual)
+        self.assertEqual(self._emulated(tx).reversed_amount, 15000.0)
+
+    @MUTE
+    def test_a_reversal_click_refuses_is_in_error_once_clicks_status_says_still_paid(self):
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note()
+        self._emulated(tx).payment_date -= timedelta(days=62)  # out of Click's window, though Odoo thought not
+        self.env.flush_all()
+        answer = credit_note.action_click_refund()
+        self.assertEqual(answer['params']['type'], 'danger')
+        self.assertIn("still paid, so nothing was refunded", answer['params']['message'])
+        self.assertEqual(tx.child_transaction_ids.state, 'error')
+        self.assertEqual(credit_note.payment_state, 'not_paid')
+        self.assertEqual(self._emulated(tx).payment_status, 2)
+
+    # === The books after a refund === #
+
+    def _refund_from_the_payment(self, tx, amount=None):
+        wizard = self.env['payment.refund.wizard'].with_context(
+            active_model='account.payment', active_id=tx.payment_id.id,
+        ).create({'amount_to_refund': amount} if amount else {})
+        return wizard.action_refund()
+
+    def _todos(self, record, summary):
+        return self.env['mail.activity'].search([
+            ('res_model', '=', record._name), ('res_id', '=', record.id), ('summary', '=', summary)])
+
+    @MUTE
+    def test_the_payments_refund_button_books_a_credit_note_reconciled_with_the_refund(self):
+        tx = self._paid_invoice_tx()
+        answer = self._refund_from_the_payment(tx)
+        self.assertEqual(answer['params']['type'], 'success')
+        refund_tx = tx.child_transaction_ids
+        credit_note = refund_tx.invoice_ids
+        self.assertEqual((credit_note.move_type, credit_note.state, credit_note.reversed_entry_id),
+                         ('out_refund', 'posted', self.invoice))
+        self._assert_reconciled_refund(refund_tx, credit_note, 15000.0)
+        self.assertTrue(refund_tx.payment_id.is_reconciled, "the refund payment is reconciled with the credit note")
+        self.assertFalse(self._todos(self.invoice, "Click refund: make its credit note"))
+
+    @MUTE
+    def test_a_partial_refund_from_the_payment_asks_for_its_credit_note(self):
+        self.click.click_partial_refund = True
+        tx = self._paid_invoice_tx()
+        self._refund_from_the_payment(tx, amount=5000.0)
+        refund_tx = tx.child_transaction_ids
+        self.assertEqual(refund_tx.state, 'done')
+        self.assertFalse(refund_tx.invoice_ids, "which lines it refunds, only a person knows")
+        todo = self._todos(self.invoice, "Click refund: make its credit note")
+        self.assertEqual(len(todo), 1)
+        self.assertIn("create a credit note of", todo.note)
+        self.assertIn(refund_tx.payment_id.name, todo.note)
+
+    @MUTE
+    def test_a_refund_asks_the_cash_register_for_a_refund_receipt(self):
+        tx = self._paid_invoice_tx()
+        tx.write({'click_receipt_state': 'done', 'click_receipt_qr_url': 'https://ofd.soliq.uz/epi?t=EZ1'})
+        self._credit_note().action_click_refund()
+        todo = self._todos(self.invoice, "Click refund: issue its fiscal receipt")
+        self.assertEqual(len(todo), 1)
+        self.assertIn("cash register", todo.note)
+        self.assertIn("https://ofd.soliq.uz/epi?t=EZ1", todo.note)
+
+    @MUTE
+    def test_refund_through_click_asks_for_confirmation(self):
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note()
+        self.assertTrue(credit_note.click_refundable)
+        form = etree.fromstring(self.env['account.move'].get_view(self.env.ref('account.view_move_form').id)['arch'])
+        self.assertTrue(form.xpath("//button[@name='action_click_refund'][@confirm]"), "the form's button asks first")
+        action = self.env.ref('payment_click.action_account_move_click_refund').with_context(
+            active_model='account.move', active_ids=credit_note.ids, active_id=credit_note.id,
+        ).run()
+        self.assertEqual(action['res_model'], 'payment.click.refund.wizard')
+        self.assertFalse(tx.child_transaction_ids, "nothing is refunded before the user confirms")
+        wizard = self.env['payment.click.refund.wizard'].with_context(action['context']).create({})
+        self.assertEqual(wizard.move_ids, credit_note)
+        wizard.action_refund()
+        self.assertEqual(tx.child_transaction_ids.state, 'done')
+        self.assertFalse(credit_note.click_refundable)
+
+    @MUTE
+    def test_the_customers_portal_shows_the_refund(self):
+        tx = self._paid_invoice_tx()
+        self._refund_from_the_payment(tx)
+        page = self.url_open(self.invoice.get_portal_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Refunded through Click", page.text)
+        self.assertIn("15,000.00", page.text)
+
+    @MUTE
+    def test_check_with_click_settles_a_refund_whose_answer_was_lost(self):
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note()
+        real_reversal = MerchantClient.reverse_payment
+
+        def answer_lost(client, payment_id):
+            real_reversal(client, payment_id)  # Click reverses the payment...
+            raise MerchantTransportError("no answer", timeout=True)  # ...and its answer never arrives
+
+        with patch.object(MerchantClient, 'reverse_payment', autospec=True, side_effect=answer_lost):
+            credit_note.action_click_refund()
+        refund_tx = tx.child_transaction_ids
+        self.assertEqual(refund_tx.state, 'pending')
+        answer = credit_note.action_click_sync_status()  # Check Click payments, on the credit note
+        self.assertIn("reversed", answer['params']['message'])
+        self.assertEqual(refund_tx.state, 'done')
+        self.assertFalse(credit_note.amount_residual)
+
+    @MUTE
+    def test_a_billing_user_refunds_through_click_and_gets_the_todos(self):
+        billing = new_test_user(self.env, 'click_billing_refunds', groups='account.group_account_invoice')
+        self.click.click_partial_refund = True
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note(amount=5000.0)
+        credit_note.with_user(billing).action_click_refund()
+        self.assertEqual(tx.child_transaction_ids.state, 'done')
+        self.assertFalse(credit_note.amount_residual)
+        tx.write({'click_receipt_state': 'done'})
+        self._credit_note(amount=10000.0).with_user(billing).action_click_refund()
+        todo = self._todos(self.invoice, "Click refund: issue its fiscal receipt")
+        self.assertEqual(todo.user_id, billing, "the to-do goes to the user who refunded")
+
+    @MUTE
+    def test_a_partial_reversal_whose_answer_was_lost_stays_pending_and_says_where_to_check(self):
+        self.click.click_partial_refund = True
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note(amount=5000.0)
+        real_reversal = MerchantClient.partial_reverse_payment
+
+        def answer_lost(client, payment_id, amount):
+            real_reversal(client, payment_id, amount)
+            raise MerchantTransportError("no answer", timeout=True)
+
+        with patch.object(MerchantClient, 'partial_reverse_payment', autospec=True, side_effect=answer_lost):
+            credit_note.action_click_refund()
+        refund_tx = tx.child_transaction_ids
+        self.assertIn("merchant cabinet", refund_tx.state_message)
+        self._make_refund_due_for_the_sync(refund_tx)
+        self.env['payment.transaction']._cron_click_sync_status()
+        self.assertEqual(refund_tx.state, 'pending', "Click's status cannot tell a partial reversal")
