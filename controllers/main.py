@@ -9,6 +9,10 @@ from odoo.addons.payment.controllers.post_processing import PaymentPostProcessin
 
 _logger = logging.getLogger(__name__)
 
+# The payment form's calls: answered in the visitor's language, the site's (from the page's address
+# or the frontend_lang cookie), which only website routes get; others speak the session's language.
+VISITOR_JSON_ROUTE = {'type': 'json', 'auth': 'public', 'website': True}
+
 
 class ClickController(http.Controller):
     _prepare_url = '/payment/click/prepare'
@@ -54,7 +58,7 @@ class ClickController(http.Controller):
                 PaymentPostProcessing.monitor_transaction(tx_sudo)
         return request.redirect('/payment/status')
 
-    @http.route(_invoice_url, type='json', auth='public')
+    @http.route(_invoice_url, **VISITOR_JSON_ROUTE)
     def click_send_invoice(self, reference, phone, **_kwargs):
         """Send Click's invoice for the customer's draft payment to the number they typed (Click app).
 

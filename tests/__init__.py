@@ -22,3 +22,4 @@ from . import test_self_test
 from . import test_settlement
 from . import test_settlement_api
 from . import test_shop_callbacks
+from . import test_visitor_language
