@@ -4,7 +4,7 @@ from odoo.tests import tagged
 
 from odoo.addons.payment_click.controllers.main import ClickController
 from odoo.addons.payment_click.tests.test_card_tokens import CARD, ClickCardCommon
-from odoo.addons.payment_click.tests.test_click_invoices import MUTE
+from odoo.addons.payment_click.tests.test_click_invoices import MUTE, ClickShopCommon
 
 
 def activate_russian(env):
@@ -43,3 +43,36 @@ class TestVisitorLanguage(ClickCardCommon):
         ))
         message = self._call(ClickController._invoice_url, reference=values['reference'], phone='+7 912 345 67 89')
         self.assertIn("Счета Click отправляются только на узбекские мобильные номера", message)
+
+
+@tagged('post_install', '-at_install', 'is_tour')
+class TestRussianCheckout(ClickShopCommon):
+    """The Russian site, paid in each of Click's ways in a browser: Russian texts, and no ERROR logged."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_russian(cls.env)
+        cls.click.allow_tokenization = True
+
+    def _pay(self, tour):
+        with self.assertNoLogs('odoo', 'ERROR'):
+            self.start_tour('/ru/shop?search=Click%20Test%20Tea', tour, login='admin')
+        txs = self.env['payment.transaction'].search([('provider_id', '=', self.click.id), ('state', '=', 'done')])
+        self.assertTrue(txs)
+        self.assertEqual(set(txs.sale_order_ids.mapped('state')), {'sale'})
+        return txs
+
+    def test_redirect(self):
+        self.assertEqual(self._pay('payment_click_ru_redirect').operation, 'online_redirect')
+
+    def test_inline(self):
+        self.click.click_payment_window = 'inline'
+        self.assertEqual(self._pay('payment_click_ru_inline').operation, 'online_direct')
+
+    def test_click_app(self):
+        self.assertEqual(self._pay('payment_click_ru_app').click_invoice_phone, '998901234567')
+
+    def test_new_card_then_saved_card(self):
+        txs = self._pay('payment_click_ru_card').sorted('id')
+        self.assertEqual(txs.mapped('operation'), ['online_direct', 'online_token'])
