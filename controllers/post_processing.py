@@ -1,4 +1,7 @@
-from odoo import http
+import psycopg2
+
+from odoo import api, http
+from odoo.http import request
 
 from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 
@@ -12,5 +15,22 @@ class ClickPostProcessing(PaymentPostProcessing):
         """
         tx_sudo = self._get_monitored_transaction()
         if tx_sudo.provider_code == 'click' and not tx_sudo.is_post_processed:
-            tx_sudo._click_claim_post_processing()
+            try:
+                tx_sudo._click_claim_post_processing()
+            except psycopg2.errors.SerializationFailure:
+                if status := self._click_post_processed_status(tx_sudo.id):
+                    return status
+                raise  # changed, not post-processed: Odoo replays the request
         return super().poll_status(**kwargs)
+
+    @staticmethod
+    def _click_post_processed_status(tx_id):
+        """What the poll answers for a transaction another worker has post-processed since this
+        request began, read on a cursor of its own; None when it is not post-processed."""
+        with request.env.registry.cursor() as cr:
+            tx_sudo = api.Environment(cr, request.env.uid, request.env.context)['payment.transaction'].sudo()
+            tx_sudo = tx_sudo.browse(tx_id)
+            if not tx_sudo.is_post_processed:
+                return None
+            return {'provider_code': tx_sudo.provider_code, 'state': tx_sudo.state,
+                    'landing_route': tx_sudo.landing_route}

@@ -756,24 +756,23 @@ class PaymentTransaction(models.Model):
 
         Not when it is post-processed already. Another worker post-processing it is waited for
         (``wait``), else left to it. When another worker changed it since this database transaction
-        began, the serialization failure goes up with ``wait``, and Odoo replays the request;
-        without, the transaction is left alone.
+        began, the serialization failure goes up with ``wait``; without, the transaction is left alone.
         """
         self.ensure_one()
         query = SQL(
-            "SELECT id FROM payment_transaction WHERE id = %s AND NOT is_post_processed FOR NO KEY UPDATE%s",
+            "SELECT is_post_processed FROM payment_transaction WHERE id = %s FOR NO KEY UPDATE%s",
             self.id, SQL('') if wait else SQL(' SKIP LOCKED'),
         )
         try:
             with self.env.cr.savepoint():
                 self.env.cr.execute(query, log_exceptions=False)  # a serialization failure is expected
-                claimed = bool(self.env.cr.fetchone())
+                row = self.env.cr.fetchone()
         except psycopg2.errors.SerializationFailure:
             if wait:
                 raise
             return False
         self.invalidate_recordset()  # what the lock holder committed, not what was read before
-        return claimed
+        return bool(row) and not row[0]
 
     def _post_process(self):
         """Override of `payment` to book nothing for self-test payments: no payment, no entry, no message.
