@@ -52,6 +52,7 @@
             'payment_click/static/src/js/payment_form.js',
             'payment_click/static/src/js/card_token_form.js',
             'payment_click/static/src/js/payment_form_inline.js',
+            'payment_click/static/src/js/post_processing.js',
         ],
         'web.assets_tests': [
             'payment_click/static/tests/tours/**/*',

@@ -33,6 +33,9 @@ CUSTOMER_CHECK_TIMEOUT = (3, 5)
 # this long: a replayed request or a second cashier cannot charge the same balance again meanwhile.
 CHARGE_UNDER_WAY = timedelta(hours=1)
 
+# How long core's post-processing cron keeps trying a transaction (payment's _cron_post_process).
+POST_PROCESSING_RETRY_LIMIT = timedelta(days=4)
+
 # What the test-mode emulator can be told to get wrong, the way Click can.
 EMULATOR_FAULTS = [
     ('none', "None: behave like Click"),

@@ -3,5 +3,5 @@ from . import emulator
 from . import emulator_cards
 from . import emulator_merchant
 from . import main
-from . import payment_status
+from . import post_processing
 from . import self_test

@@ -5,6 +5,7 @@ from odoo.http import request
 
 from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 from odoo.addons.payment_click.click_api import emulator_cards
+from odoo.addons.payment_click.controllers.main import VISITOR_JSON_ROUTE
 
 
 class ClickCardTokenController(http.Controller):
@@ -16,7 +17,7 @@ class ClickCardTokenController(http.Controller):
     _request_url = '/payment/click/card/request'
     _verify_url = '/payment/click/card/verify'
 
-    @http.route(_request_url, type='json', auth='public')
+    @http.route(_request_url, **VISITOR_JSON_ROUTE)
     def click_card_request(self, reference=None, card_number=None, expire_date=None, **_kwargs):
         """Ask Click for a token of the card; Click texts a code to the card's phone.
 
@@ -32,7 +33,7 @@ class ClickCardTokenController(http.Controller):
             answer['test_code'] = str(emulator_cards.SMS_CODE)
         return answer
 
-    @http.route(_verify_url, type='json', auth='public')
+    @http.route(_verify_url, **VISITOR_JSON_ROUTE)
     def click_card_verify(self, reference=None, sms_code=None, **_kwargs):
         """Confirm the card with the code, pay with it and save it if asked; the status page tells how it went.
 

@@ -10,6 +10,10 @@ from odoo.addons.payment.controllers.post_processing import PaymentPostProcessin
 
 _logger = logging.getLogger(__name__)
 
+# The payment form's calls: answered in the visitor's language, the site's (from the page's address
+# or the frontend_lang cookie), which only website routes get; others speak the session's language.
+VISITOR_JSON_ROUTE = {'type': 'json', 'auth': 'public', 'website': True}
+
 
 class ClickController(http.Controller):
     _prepare_url = '/payment/click/prepare'
@@ -99,7 +103,7 @@ class ClickController(http.Controller):
         """Tell whether this browser started the payment: its status page follows it."""
         return tx_sudo.id == request.session.get(PaymentPostProcessing.MONITORED_TX_ID_KEY)
 
-    @http.route(_invoice_url, type='json', auth='public')
+    @http.route(_invoice_url, **VISITOR_JSON_ROUTE)
     def click_send_invoice(self, reference, phone, **_kwargs):
         """Send Click's invoice for the customer's draft payment to the number they typed (Click app).
 
@@ -120,7 +124,7 @@ class ClickController(http.Controller):
         tx_sudo._click_send_invoice(phone)
         return {'status_url': '/payment/status'}
 
-    @http.route(_phone_url, type='json', auth='public', website=True)
+    @http.route(_phone_url, **VISITOR_JSON_ROUTE)
     def click_check_phone(self, phone, **_kwargs):
         """Check the number typed for the Click app before the payment is created, and return it as Click reads it.
 

@@ -6,6 +6,7 @@ import unicodedata
 from datetime import timedelta
 from urllib.parse import urlencode
 
+import psycopg2
 from markupsafe import Markup
 from werkzeug.urls import url_join
 
@@ -844,6 +845,47 @@ class PaymentTransaction(models.Model):
         self._click_check_amount_left(_("no Click invoice was sent"))
 
     # === BUSINESS METHODS - POST-PROCESSING === #
+
+    def _cron_post_process(self):
+        """Override of `payment` to post-process each Click transaction once, whoever else is at it.
+
+        Sale's post-processing runs before this module's ``_post_process``, so the claim is taken here,
+        and by the status page's poll (controllers/post_processing.py), before any of it: a Click
+        transaction another worker holds, or has post-processed since this run began, is left alone.
+        """
+        txs = self or self.search([  # those core's run picks; each Click one is then claimed in turn
+            ('is_post_processed', '=', False),
+            ('last_state_change', '>=', fields.Datetime.now() - const.POST_PROCESSING_RETRY_LIMIT),
+        ])
+        others = txs.filtered(lambda tx: tx.provider_code != 'click')
+        if others:
+            super(PaymentTransaction, others)._cron_post_process()
+        for tx in txs - others:
+            if tx._click_claim_post_processing(wait=False):
+                super(PaymentTransaction, tx)._cron_post_process()
+
+    def _click_claim_post_processing(self, wait=True):
+        """Lock this transaction until commit for its post-processing: whether this worker is to do it.
+
+        Not when it is post-processed already. Another worker post-processing it is waited for
+        (``wait``), else left to it. When another worker changed it since this database transaction
+        began, the serialization failure goes up with ``wait``; without, the transaction is left alone.
+        """
+        self.ensure_one()
+        query = SQL(
+            "SELECT is_post_processed FROM payment_transaction WHERE id = %s FOR NO KEY UPDATE%s",
+            self.id, SQL('') if wait else SQL(' SKIP LOCKED'),
+        )
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(query, log_exceptions=False)  # a serialization failure is expected
+                row = self.env.cr.fetchone()
+        except psycopg2.errors.SerializationFailure:
+            if wait:
+                raise
+            return False
+        self.invalidate_recordset()  # what the lock holder committed, not what was read before
+        return bool(row) and not row[0]
 
     def _post_process(self):
         """Override of `payment` to book nothing for self-test payments: no payment, no entry, no message.

@@ -29,4 +29,5 @@ from . import test_settlement_api
 from . import test_shop_callbacks
 from . import test_status_checks
 from . import test_status_sync
+from . import test_visitor_language
 from . import test_visitor_limits

@@ -28,5 +28,14 @@ if [ -n "$skipped" ]; then
   echo "payment_click: browser tours need Chromium (apt-get install chromium) and websocket-client." >&2
   n_errors=$((n_errors + $(printf '%s\n' "$skipped" | wc -l)))
 fi
+# A routine run logs no ERROR: a test that provokes one on purpose mutes it (mute_logger, assertLogs).
+# Odoo's own lines about failed tests are counted above already.
+unexpected=$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log" \
+  | grep -vE ' odoo\.(tests\.result|addons\.payment_click\.tests\.[a-z_]+): (ERROR|FAIL): |odoo\.tests\.result: [0-9]+ failed' || true)
+if [ -n "$unexpected" ]; then
+  echo "payment_click: the server logged ERROR lines that no test asked for:" >&2
+  echo "$unexpected" >&2
+  n_errors=$((n_errors + $(printf '%s\n' "$unexpected" | wc -l)))
+fi
 echo "$((n_tests - n_failed - n_errors)) passed, $((n_failed + n_errors)) failed"
 [ "$rc" -eq 0 ] && [ "$n_tests" -gt 0 ] && [ "$n_failed" -eq 0 ] && [ "$n_errors" -eq 0 ]

@@ -24,7 +24,7 @@ export function checkOutTea() {
         },
         {
             content: "Check out: a service needs no delivery, so this leads to the payment",
-            trigger: 'a[href^="/shop/checkout"]',
+            trigger: 'a[href*="/shop/checkout"]',  // /ru/shop/checkout on the Russian site
             run: "click",
             expectUnloadPage: true,
         },
