@@ -701,7 +701,7 @@ class PaymentTransaction(models.Model):
             return _("Click has not finished the payment %(reference)s yet: %(status)s.",
                      reference=self.reference, status=self._click_status_words(payment_status))
         try:
-            decision = self._click_settle_status(payment_id, payment_status, status.get('error_note') or '')
+            decision = self._click_settle_status(payment_id, payment_status)
         except ShopRejection as rejection:
             return _("Click reports the payment %(reference)s as %(status)s, which Odoo did not apply: "
                      "%(reason)s", reference=self.reference, status=self._click_status_words(payment_status),
@@ -713,13 +713,15 @@ class PaymentTransaction(models.Model):
                  reference=self.reference, status=self._click_status_words(payment_status),
                  answer=shop.ERROR_NOTES[decision.code])
 
-    def _click_settle_status(self, payment_id, payment_status, note):
+    def _click_settle_status(self, payment_id, payment_status, note=None):
         """Settle this transaction with a finished payment's Merchant API status, as a Complete would.
 
         A failure of another payment than the one the transaction holds changes nothing: it may be
         an earlier attempt, and the one held may have been debited.
 
         :param int payment_status: successful (2) or failed (below 0)
+        :param str note: why, when known; the ``error_note`` of Click's answer describes the call
+            ("Success"), not the payment, so by default the note says where the status came from
         :return: the decision applied
         :raise ShopRejection: when the status is refused before any decision
         """
@@ -734,7 +736,7 @@ class PaymentTransaction(models.Model):
             tx.click_trans_id = str(payment_id)
         return tx._click_settle(shop.status_request(
             int(tx.provider_id.sudo().click_service_id), tx.reference, tx.id, to_decimal(tx.amount), payment_id,
-            int(tx.click_trans_id), payment_status, note,
+            int(tx.click_trans_id), payment_status, note or _("as Click's payment status reports"),
         ))
 
     # === BUSINESS METHODS - MERCHANT API: INVOICES BY PHONE === #

@@ -219,7 +219,7 @@ class PaymentTransaction(models.Model):
             ))
             return
         try:  # Click's card payments have no click_trans_id of their own: the payment id stands in
-            tx._click_settle_status(payment_id, payment_status, answer.get('error_note') or '')
+            tx._click_settle_status(payment_id, payment_status)
         except ShopRejection as rejection:  # Click took the money: the status sync tries again
             _logger.warning("Click card payment %s of %s not applied: %s", payment_id, tx.reference, rejection.reason)
             tx._click_wait_for_status(_("Click took the card payment %s; Odoo records it shortly.", payment_id))

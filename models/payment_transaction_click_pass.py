@@ -80,7 +80,7 @@ class PaymentTransaction(models.Model):
             self._click_pass_leave_pending(problem or _("Click is still processing the payment."))
             return
         try:
-            self._click_settle_status(payment_id, status, answer.get('error_note') or '')
+            self._click_settle_status(payment_id, status)
         except ShopRejection as rejection:
             self._click_pass_leave_pending(_("Odoo could not record Click's answer yet: %s", rejection.reason))
 

@@ -63,8 +63,8 @@ registry.category("web_tour.tours").add("payment_click_app_declined", {
             expectUnloadPage: true,  // the status page asks Click, and leaves once the payment is cancelled
         },
         {
-            content: "The page says the payment was cancelled",
-            trigger: '.oe_website_sale_tx_status:contains("cancelled")',
+            content: "The page says the payment was cancelled, and offers the same cart again",
+            trigger: '[name="o_click_return"] [name="o_payment_status_alert"]:contains("no money was taken") a.o_click_pay_again:contains("Back to your cart")',
         },
     ],
 });
