@@ -39,7 +39,7 @@ class PaymentClickSettlement(models.Model):
         help="The Click providers (services) whose payments this payout covers.",
     )
     provider_names = fields.Char(
-        string="Click Services", compute='_compute_provider_names',
+        string="Click Service Names", compute='_compute_provider_names',
         help="The Click services, for accountants who may not open the payment providers.",
     )
     journal_id = fields.Many2one(
