@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 import requests
 
+import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.service.model import retrying
@@ -14,6 +15,7 @@ from odoo.tools import config
 from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.tests.common import HOST
 
+from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 from odoo.addons.payment_click.click_api.emulator import ShopClient
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.controllers.main import ClickController
@@ -178,12 +180,14 @@ class TestConcurrentPostProcessing(BaseCase):
         return tx.id, invoice.id
 
     def _status_page(self, tx_id):
-        """A browser whose status page follows the transaction, as after Click's return link."""
-        with self.registry.cursor() as cr:
-            tx = api.Environment(cr, SUPERUSER_ID, {})['payment.transaction'].browse(tx_id)
-            return_url = tx._click_return_url().split('?', 1)[1]
+        """The browser that started the payment, whose status page follows the transaction."""
+        session = odoo.http.root.session_store.new()
+        session.update(odoo.http.get_default_session(), db=get_db_name())
+        session[PaymentPostProcessing.MONITORED_TX_ID_KEY] = tx_id
+        odoo.http.root.session_store.save(session)
+        self.addCleanup(odoo.http.root.session_store.delete, session)
         browser = requests.Session()
-        browser.get(f'{self.base_url}{ClickController._return_url}?{return_url}', timeout=30)
+        browser.cookies['session_id'] = session.sid
         return browser
 
     def _post_process_by_cron(self, barrier, outcomes):
