@@ -848,7 +848,7 @@ class PaymentTransaction(models.Model):
 
     # === BUSINESS METHODS - POST-PROCESSING === #
 
-    def _cron_post_process(self):
+    def _cron_post_process(self):  # pylint: disable=missing-return  # core's returns nothing
         """Override of `payment` to post-process each Click transaction once, whoever else is at it.
 
         Sale's post-processing runs before this module's ``_post_process``, so the claim is taken here,

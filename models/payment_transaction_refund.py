@@ -274,7 +274,7 @@ class PaymentTransaction(models.Model):
     @api.model
     def _cron_click_sync_status(self):
         """Override of the Click status sync to settle, too, the refunds whose reversal Click did not confirm."""
-        super()._cron_click_sync_status()
+        result = super()._cron_click_sync_status()
         for provider in self.env['payment.provider'].search([('code', '=', 'click')]):
             refunds = self.search([
                 ('provider_id', '=', provider.id), ('operation', '=', 'refund'), ('state', '=', 'pending'),
@@ -287,6 +287,7 @@ class PaymentTransaction(models.Model):
                     _logger.info("Click status of the refund %s left for the next run: %s", refund.reference, error)
                 if not modules.module.current_test:
                     self.env.cr.commit()  # pylint: disable=invalid-commit  # each refund settled on its own
+        return result
 
     def _click_sync_status(self, client=None):
         """Override of the Click status sync: a refund is settled from its payment's status."""

@@ -368,7 +368,7 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         ).run()
         self.assertEqual(action['res_model'], 'payment.click.refund.wizard')
         self.assertFalse(tx.child_transaction_ids, "nothing is refunded before the user confirms")
-        wizard = self.env['payment.click.refund.wizard'].with_context(action['context']).create({})
+        wizard = self.env['payment.click.refund.wizard'].with_context(**action['context']).create({})
         self.assertEqual(wizard.move_ids, credit_note)
         wizard.action_refund()
         self.assertEqual(tx.child_transaction_ids.state, 'done')

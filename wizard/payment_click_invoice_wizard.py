@@ -102,8 +102,9 @@ class PaymentClickInvoiceWizardLine(models.TransientModel):
     partner_id = fields.Many2one(related='invoice_id.partner_id')
     phone = fields.Char(help="The customer's Uzbek mobile number, registered with Click.")
     currency_id = fields.Many2one(related='invoice_id.currency_id')
-    amount = fields.Monetary(string="Amount", compute='_compute_amount',
-                             help="What is left to pay, counting every Click payment received for the invoice.")
+    amount = fields.Monetary(
+        compute='_compute_amount', help="What is left to pay, counting every Click payment received for the invoice.",
+    )
     skip_reason = fields.Char(string="Not Sent Because", compute='_compute_skip_reason')
 
     @api.depends('invoice_id')
