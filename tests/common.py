@@ -1,9 +1,19 @@
 import threading
+from contextlib import contextmanager
+from unittest.mock import patch
 from urllib.parse import urlsplit
 
-from odoo.modules import module
-from odoo.tests.common import HOST, TEST_CURSOR_COOKIE_NAME, _super_send
+import requests
 
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules import module
+from odoo.modules.registry import DummyRLock, Registry
+from odoo.tests import BaseCase, get_db_name
+from odoo.tests.common import HOST, TEST_CURSOR_COOKIE_NAME, _super_send
+from odoo.tools import config, mute_logger
+
+from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 from odoo.addons.payment.tests.http_common import PaymentHttpCommon
 from odoo.addons.payment_click.click_api.emulator import ShopClient
 from odoo.addons.payment_click.controllers.main import ClickController
@@ -15,6 +25,13 @@ CREDENTIALS = {
     'click_merchant_user_id': '4321',
     'click_secret_key': SECRET_KEY,
 }
+
+MUTE_CLICK_PASS = mute_logger('odoo.addons.payment_click.models.payment_transaction',
+                              'odoo.addons.payment_click.models.payment_transaction_click_pass',
+                              'odoo.addons.payment_click.controllers.emulator',
+                              'odoo.addons.payment_click.controllers.emulator_merchant',
+                              'odoo.addons.payment_click.click_api.merchant',
+                              'odoo.addons.payment_click.wizard.payment_click_pass_wizard')
 
 
 class ClickCommon(PaymentHttpCommon):
@@ -98,3 +115,113 @@ class ClickCommon(PaymentHttpCommon):
             tx.reference, tx.amount, prepared.body['merchant_prepare_id'], **complete_overrides
         )
         return prepared, completed
+
+
+class ClickCommittedCase(BaseCase):
+    """Commits real data, which each subclass removes: every racer works on its own database
+    connection, as on separate Odoo workers, and so do this server's HTTP threads."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(get_db_name())
+        self.base_url = f'http://{HOST}:{config["http_port"]}'
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        """Let requests to this server through with the Merchant API client's own timeouts."""
+        if urlsplit(r.url).hostname in (HOST, 'localhost'):
+            return _super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+    @contextmanager
+    def _committed_env(self):
+        """A superuser environment on a cursor of its own, committed on leaving."""
+        with self.registry.cursor() as cr:
+            yield api.Environment(cr, SUPERUSER_ID, {})
+
+    def _committed_provider(self, name, service_id, secret):
+        """A Click provider in test mode with a bank journal, for UZS: its id; removed after the test
+        (after what the test registers for removal later, which may refer to it)."""
+        with self._committed_env() as env:
+            env.ref('base.UZS').active = True
+            provider = env.ref('payment_click.payment_provider_click').copy({
+                'name': name,
+                'click_merchant_id': '4600', 'click_service_id': service_id,
+                'click_merchant_user_id': '4321', 'click_secret_key': secret,
+            })
+            provider.write({'state': 'test', 'journal_id': env['account.journal'].search(
+                [('type', '=', 'bank'), ('company_id', '=', provider.company_id.id)], limit=1).id})
+            provider_id = provider.id
+        self.addCleanup(self._remove_provider, provider_id)
+        return provider_id
+
+    def _remove_provider(self, provider_id):
+        with self._committed_env() as env:
+            provider = env['payment.provider'].browse(provider_id)
+            provider.write({'state': 'disabled'})
+            provider.unlink()  # its attempts and emulated records go with it
+
+    @staticmethod
+    def _tx_values(env, provider_id, reference, operation, method_xmlid='payment_click.payment_method_click', **values):
+        """Values of a payment of 15,000 so'm by the administrator."""
+        return {
+            'provider_id': provider_id,
+            'payment_method_id': env.ref(method_xmlid).id,
+            'amount': 15000.0,
+            'currency_id': env.ref('base.UZS').id,
+            'partner_id': env.ref('base.partner_admin').id,
+            'reference': reference,
+            'operation': operation,
+            **values,
+        }
+
+    def _click_is_this_server(self):
+        """Point ``web.base.url``, where the routes find Click's emulator, to this server until the test ends."""
+        with self._committed_env() as env:
+            params = env['ir.config_parameter']
+            self.addCleanup(self._set_base_url, params.get_param('web.base.url'))
+            params.set_param('web.base.url', self.base_url)
+
+    def _set_base_url(self, base_url):
+        with self._committed_env() as env:
+            env['ir.config_parameter'].set_param('web.base.url', base_url)
+
+    def _browser(self, tx_id):
+        """A browser session whose status page follows the payment ``tx_id``, as after pressing Pay."""
+        session = odoo.http.root.session_store.new()
+        session.update(odoo.http.get_default_session(), db=get_db_name())
+        session[PaymentPostProcessing.MONITORED_TX_ID_KEY] = tx_id
+        odoo.http.root.session_store.save(session)
+        self.addCleanup(odoo.http.root.session_store.delete, session)
+        browser = requests.Session()
+        browser.cookies['session_id'] = session.sid
+        return browser
+
+    def _race_threads(self, targets, timeout=60):
+        """Run each of ``targets`` in its own thread, released at once.
+
+        Each target gets ``start``, to call when it is ready to race, and returns its outcome
+        (``None`` for nothing to report).
+
+        :return: the outcomes in order of arrival, a racer's exception as its ``repr``
+        """
+        barrier, outcomes = threading.Barrier(len(targets)), []
+
+        def run(target):
+            try:
+                outcome = target(lambda: barrier.wait(timeout=30))
+                if outcome is not None:
+                    outcomes.append(outcome)
+            except Exception as error:  # noqa: BLE001 - reported by the caller's assertions on the outcomes
+                outcomes.append(repr(error))
+                barrier.abort()
+
+        racers = [threading.Thread(target=run, args=(target,)) for target in targets]
+        # The test runner holds the registry lock for the whole run; Odoo's HTTP tests lift it the
+        # same way (Registry.enter_test_mode) so that other threads can build environments.
+        with patch.object(Registry, '_lock', DummyRLock()):
+            for racer in racers:
+                racer.start()
+            for racer in racers:
+                racer.join(timeout=timeout)
+        return outcomes

@@ -7,18 +7,10 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
-from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
-from odoo.addons.payment_click.tests.common import ClickCommon
-
-MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
-                   'odoo.addons.payment_click.models.payment_transaction_click_pass',
-                   'odoo.addons.payment_click.controllers.emulator',
-                   'odoo.addons.payment_click.controllers.emulator_merchant',
-                   'odoo.addons.payment_click.click_api.merchant',
-                   'odoo.addons.payment_click.wizard.payment_click_pass_wizard')
+from odoo.addons.payment_click.tests.common import MUTE_CLICK_PASS as MUTE, ClickCommon
 
 
 @tagged('post_install', '-at_install')

@@ -6,19 +6,13 @@ import re
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
-from odoo.tools import mute_logger
 
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
+from odoo.addons.payment_click.tests.common import MUTE_CLICK_PASS as MUTE
 from odoo.addons.payment_click.tests.test_card_tokens import ClickCardCommon
 from odoo.addons.payment_click.tests.test_click_invoices import PHONE
 
-MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
-                   'odoo.addons.payment_click.models.payment_transaction_click_pass',
-                   'odoo.addons.payment_click.controllers.emulator',
-                   'odoo.addons.payment_click.controllers.emulator_merchant',
-                   'odoo.addons.payment_click.click_api.merchant',
-                   'odoo.addons.payment_click.wizard.payment_click_pass_wizard')
 TO_MATCH = "match it"
 
 

@@ -44,3 +44,36 @@ export function choosePaymentMethod(code, content) {
 export function orderPaid(content = "The order is paid") {
     return { content, trigger: 'h3:contains("Thank you for your order")' };
 }
+
+/** Type the test card, for which Click texts the code 12345. */
+export function typeCard() {
+    return [
+        {
+            content: "Type the card number",
+            trigger: 'input[name="o_click_card_number"]',
+            run: "edit 8600 1234 5678 9012",
+        },
+        {
+            content: "Type the expiry date",
+            trigger: 'input[name="o_click_card_expiry"]',
+            run: "edit 1139",
+        },
+    ];
+}
+
+/** Type the SMS code ``code`` and confirm it; ``expectUnloadPage`` when Click accepts it. */
+export function confirmCode(code, content = "Type the code", expectUnloadPage = false) {
+    return [
+        {
+            content,
+            trigger: 'input[name="o_click_card_sms"]',
+            run: `edit ${code}`,
+        },
+        {
+            content: "Confirm",
+            trigger: 'button[name="o_click_card_confirm"]',
+            run: "click",
+            expectUnloadPage,
+        },
+    ];
+}

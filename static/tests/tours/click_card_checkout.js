@@ -1,23 +1,16 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { checkOutTea, choosePaymentMethod, orderPaid } from "@payment_click/../tests/tours/checkout_steps";
+import {
+    checkOutTea, choosePaymentMethod, confirmCode, orderPaid, typeCard,
+} from "@payment_click/../tests/tours/checkout_steps";
 
 registry.category("web_tour.tours").add("payment_click_card_checkout", {
     url: "/shop?search=Click%20Test%20Tea",
     steps: () => [
         ...checkOutTea(),
         choosePaymentMethod("click_card", "Choose to pay with an Uzcard or Humo card"),
-        {
-            content: "Type the card number",
-            trigger: 'input[name="o_click_card_number"]',
-            run: "edit 8600 1234 5678 9012",
-        },
-        {
-            content: "Type the expiry date",
-            trigger: 'input[name="o_click_card_expiry"]',
-            run: "edit 1139",
-        },
+        ...typeCard(),
         {
             content: "Save the card for next time",
             trigger: 'input[name="o_payment_tokenize_checkbox"]:visible',
@@ -36,17 +29,7 @@ registry.category("web_tour.tours").add("payment_click_card_checkout", {
             content: "The phone the code went to is shown",
             trigger: '.o_click_card_phone:contains("99890***4567")',
         },
-        {
-            content: "Type the code",
-            trigger: 'input[name="o_click_card_sms"]',
-            run: "edit 12345",
-        },
-        {
-            content: "Confirm",
-            trigger: 'button[name="o_click_card_confirm"]',
-            run: "click",
-            expectUnloadPage: true,
-        },
+        ...confirmCode("12345", "Type the code", true),
         orderPaid(),
         {
             content: "Shop again",

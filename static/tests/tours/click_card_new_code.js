@@ -1,7 +1,9 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { checkOutTea, choosePaymentMethod, orderPaid } from "@payment_click/../tests/tours/checkout_steps";
+import {
+    checkOutTea, choosePaymentMethod, confirmCode, orderPaid, typeCard,
+} from "@payment_click/../tests/tours/checkout_steps";
 
 /**
  * Type ``code``, confirm it, and close the dialog saying why Click refused it.
@@ -11,16 +13,7 @@ import { checkOutTea, choosePaymentMethod, orderPaid } from "@payment_click/../t
  */
 function refusedCode(code, reason) {
     return [
-        {
-            content: `Type the code ${code}`,
-            trigger: 'input[name="o_click_card_sms"]',
-            run: `edit ${code}`,
-        },
-        {
-            content: "Confirm",
-            trigger: 'button[name="o_click_card_confirm"]',
-            run: "click",
-        },
+        ...confirmCode(code, `Type the code ${code}`),
         {
             content: `Click refuses it: ${reason}`,
             trigger: `.modal-body:contains("${reason}")`,
@@ -42,16 +35,7 @@ registry.category("web_tour.tours").add("payment_click_card_new_code", {
     steps: () => [
         ...checkOutTea(),
         choosePaymentMethod("click_card", "Choose to pay with an Uzcard or Humo card"),
-        {
-            content: "Type the card number",
-            trigger: 'input[name="o_click_card_number"]',
-            run: "edit 8600 1234 5678 9012",
-        },
-        {
-            content: "Type the expiry date",
-            trigger: 'input[name="o_click_card_expiry"]',
-            run: "edit 1139",
-        },
+        ...typeCard(),
         {
             content: "Pay",
             trigger: 'button[name="o_payment_submit_button"]:enabled',
@@ -71,17 +55,7 @@ registry.category("web_tour.tours").add("payment_click_card_new_code", {
             content: "Click sent a new code",
             trigger: '.o_click_card_resent:not(.d-none):contains("Click sent a new code")',
         },
-        {
-            content: "Type the new code",
-            trigger: 'input[name="o_click_card_sms"]',
-            run: "edit 12345",
-        },
-        {
-            content: "Confirm",
-            trigger: 'button[name="o_click_card_confirm"]',
-            run: "click",
-            expectUnloadPage: true,
-        },
+        ...confirmCode("12345", "Type the new code", true),
         orderPaid(),
     ],
 });
