@@ -1,4 +1,5 @@
 from . import account_move
+from . import account_partial_reconcile
 from . import mail_thread
 from . import payment_click_attempt
 from . import payment_click_emulator

@@ -101,18 +101,6 @@ class AccountMove(models.Model):
 
     # === BUSINESS METHODS - UNMATCHED CLICK PAYMENTS === #
 
-    def js_assign_outstanding_line(self, line_id):
-        """Override of `account` to close the to-do of a Click payment the accountant just matched."""
-        result = super().js_assign_outstanding_line(line_id)
-        self._click_ask_to_match()
-        return result
-
-    def js_remove_outstanding_partial(self, partial_id):
-        """Override of `account` to ask for a Click payment the accountant just unmatched to be matched again."""
-        result = super().js_remove_outstanding_partial(partial_id)
-        self._click_ask_to_match()
-        return result
-
     def _click_amount_left(self):
         """What is left to pay on this invoice, counted from money as a Click payment of it would (so'm)."""
         self.ensure_one()

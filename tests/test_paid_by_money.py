@@ -176,6 +176,17 @@ class TestPaidByMoney(ClickCardCommon):
         self.assertFalse(self.invoice.click_unmatched_note)
         self.assertFalse(self._to_dos(self.invoice), "matched: nothing left to do")
 
+    def test_matching_or_unmatching_from_the_payment_keeps_the_to_do_current(self):
+        """Not only the invoice's widget: a payment matched or unmatched anywhere updates the to-do."""
+        tx = self._pay_on_clicks_page('INV-A')
+        receivable = (tx.payment_id.move_id.line_ids | self.invoice.line_ids).filtered(
+            lambda line: line.account_id.account_type == 'asset_receivable')
+        receivable.remove_move_reconcile()
+        self.assertEqual(len(self._to_dos(self.invoice)), 1, "unmatched from the payment: a to-do")
+        receivable.reconcile()
+        self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
+        self.assertFalse(self._to_dos(self.invoice), "matched from the payment: nothing left to do")
+
     # === Other money: counted once === #
 
     @MUTE
