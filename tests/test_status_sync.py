@@ -72,6 +72,19 @@ class TestStatusSync(AccountPaymentCommon, ClickInvoiceCommon):
         self._set_emulator_fault('oldest_attempt')
         self.assertEqual(client.payment_status_by_mti(tx.reference, today)['payment_id'], int(failed.payment_id))
 
+    @MUTE
+    def test_a_payment_cancelled_from_clicks_status_never_quotes_the_calls_success(self):
+        """Click's answer says "Success" of the call itself, not of the payment: the reason shown
+        for a payment the status sync cancels says where the status came from instead."""
+        self._set_emulator_fault('drop_complete')
+        tx = self._create_click_tx(reference='INV-DECLINED', invoice_ids=[self.invoice.id])
+        self._on_the_emulator(tx, 'decline')
+        self.assertEqual(tx.state, 'draft', "the Complete was lost")
+        tx._click_sync_status()
+        self.assertEqual(tx.state, 'cancel')
+        self.assertIn("as Click's payment status reports", tx.state_message)
+        self.assertNotIn('Success', tx.state_message)
+
     # === By payment id === #
 
     @MUTE
