@@ -19,3 +19,4 @@ from . import payment_transaction_fiscal
 from . import payment_transaction_refund
 from . import payment_transaction_waiting
 from . import product_template
+from . import res_currency

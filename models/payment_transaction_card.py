@@ -7,7 +7,7 @@ import logging
 
 from psycopg2.errors import LockNotAvailable
 
-from odoo import _, fields, models, modules
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -191,8 +191,7 @@ class PaymentTransaction(models.Model):
         # Click may charge the card from here on: whatever happens to this request afterwards, the
         # payment stays on record, and the status sync (whose clock starts now) settles it.
         self.click_prepare_date = fields.Datetime.now()
-        if not modules.module.current_test:
-            self.env.cr.commit()  # pylint: disable=invalid-commit  # the payment is on record before Click charges
+        self._click_commit()  # the payment is on record before Click charges
         tx = self._click_lock_transaction(self.reference, self.provider_id)
         try:
             tx._click_check_chargeable()  # again, under the lock: another charge may have come first

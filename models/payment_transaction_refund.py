@@ -8,7 +8,7 @@ told that nothing was refunded unless Click's status says so.
 import logging
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, _, api, fields, models, modules
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
@@ -53,8 +53,7 @@ class PaymentTransaction(models.Model):
             ))
             return refund_tx
         refund_tx._set_pending(state_message=_("Click was asked to reverse %s.", refund_tx._click_refund_amount_text()))
-        if not modules.module.current_test:
-            self.env.cr.commit()  # pylint: disable=invalid-commit  # the refund is on record before Click reverses
+        self._click_commit()  # the refund is on record before Click reverses
         refund_tx._click_request_reversal()
         return refund_tx
 
@@ -285,8 +284,7 @@ class PaymentTransaction(models.Model):
                     refund._click_sync_refund()
                 except MerchantApiError as error:
                     _logger.info("Click status of the refund %s left for the next run: %s", refund.reference, error)
-                if not modules.module.current_test:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit  # each refund settled on its own
+                self._click_commit()  # each refund settled on its own
         return result
 
     def _click_sync_status(self, client=None):

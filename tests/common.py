@@ -47,6 +47,8 @@ class ClickCommon(PaymentHttpCommon):
         cls.payment_method_id = cls.payment_method.id
         cls.amount = 15000.0
         cls.reference = 'S00042-1'
+        # The test's transaction is rolled back at the end, never committed.
+        cls.startClassPatcher(patch.object(cls.registry['payment.transaction'], '_click_commit', lambda self: None))
 
     @classmethod
     def _request_handler(cls, s, r, /, **kw):

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models, modules
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
@@ -244,10 +244,9 @@ class PaymentClickPassWizard(models.TransientModel):
         if problem := self._charge_problem():
             raise UserError(problem)
         tx = self.env['payment.transaction'].sudo().create(self._transaction_values())
-        if not modules.module.current_test:
-            # Click may charge the payer from here on: whatever happens to this request, the payment
-            # must stay on record for the status sync to settle.
-            self.env.cr.commit()  # pylint: disable=invalid-commit  # the payment is on record before Click charges
+        # Click may charge the payer from here on: whatever happens to this request, the payment
+        # must stay on record for the status sync to settle.
+        tx._click_commit()
         tx._click_pass_pay(self.otp_data.strip())
         if tx.state == 'error':
             self.write({'error': tx.state_message, 'otp_data': False})
@@ -278,6 +277,5 @@ class PaymentClickPassWizard(models.TransientModel):
             _logger.exception("CLICK Pass payment %s is left to the post-processing cron", tx.reference)
             return
         if tx.click_receipt_state == 'to_send':  # the payer at the counter gets the receipt now
-            if not modules.module.current_test:
-                self.env.cr.commit()  # pylint: disable=invalid-commit  # the booking stays, whatever the receipt does
+            tx._click_commit()  # the booking stays, whatever the receipt does
             tx._click_process_fiscal_receipt()  # a failure is kept on the receipt, for the cron or the accountant
