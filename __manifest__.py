@@ -49,9 +49,13 @@
     ],
     'assets': {
         'web.assets_frontend': [
+            # The methods of each Click payment method, then the one patch of the payment form
+            # that routes core's hooks to them (imports decide the load order, not this list).
+            'payment_click/static/src/js/click_window.js',
+            'payment_click/static/src/js/click_app.js',
+            'payment_click/static/src/js/click_card.js',
             'payment_click/static/src/js/payment_form.js',
-            'payment_click/static/src/js/card_token_form.js',
-            'payment_click/static/src/js/payment_form_inline.js',
+            # The status page's polling, a patch of its own widget.
             'payment_click/static/src/js/post_processing.js',
         ],
         'web.assets_tests': [

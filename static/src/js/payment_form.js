@@ -1,16 +1,36 @@
 /** @odoo-module **/
 
-import { _t } from '@web/core/l10n/translation';
-import { rpc, RPCError } from '@web/core/network/rpc';
+/**
+ * The payment form's one patch for Click.
+ *
+ * Adds: each hook of core's payment form that Click needs is overridden here, once, and routed to
+ * the selected Click payment method, each of which has its own module of methods:
+ * - `click`: Click's page (core's redirect flow) or, when the provider opens it on the page,
+ *   Click's inline window (click_window.js);
+ * - `click_app`: Click's invoice to the customer's phone, paid in the Click app (click_app.js);
+ * - `click_card`: a card typed in the form, confirmed with the code Click texts (click_card.js).
+ * Anything else (other providers, a saved card's token flow) goes to `this._super`.
+ *
+ * Relies on: core's `@payment/js/payment_form`. The three method modules only add methods of
+ * their own name (`_clickWindow*`, `_clickApp*`, `_clickCard*`) and override nothing, so the order
+ * of the assets does not change the behaviour.
+ */
+
 import paymentForm from '@payment/js/payment_form';
+import { clickAppMethods } from '@payment_click/js/click_app';
+import { clickCardMethods } from '@payment_click/js/click_card';
+import { clickWindowMethods } from '@payment_click/js/click_window';
 
 paymentForm.include({
+    ...clickWindowMethods,
+    ...clickAppMethods,
+    ...clickCardMethods,
 
     // #=== DOM MANIPULATION ===#
 
     /**
-     * Pay in the Click app through the direct flow: the customer types the number that Click's
-     * invoice goes to, instead of going to Click's page.
+     * Choose the flow of the selected Click method: the direct flow for the Click app, a typed
+     * card, and Click's inline window once its script is loaded; the redirect flow otherwise.
      *
      * @override method from @payment/js/payment_form
      * @private
@@ -22,18 +42,27 @@ paymentForm.include({
      * @return {void}
      */
     async _prepareInlineForm(providerId, providerCode, paymentOptionId, paymentMethodCode, flow) {
-        if (providerCode !== 'click' || paymentMethodCode !== 'click_app') {
-            this._super(...arguments);
-            return;
+        const method = this._clickMethod(providerCode, paymentMethodCode, flow);
+        const windowScript = method === 'click' && this._clickWindowScriptUrl();
+        if (method === 'click_app') {
+            this._setPaymentFlow('direct');
+        } else if (method === 'click_card') {
+            this._clickCardShowCodeStep(false);
+            this._setPaymentFlow('direct');
+        } else if (windowScript) {
+            if (await this._clickWindowLoadScript(windowScript)) {
+                this._setPaymentFlow('direct');
+            }
+        } else {
+            return this._super(...arguments);
         }
-        this._setPaymentFlow('direct');
     },
 
     // #=== PAYMENT FLOW ===#
 
     /**
-     * Ask for the phone number, and have the server check it, before creating the transaction: a
-     * number Click's invoices cannot go to leaves no payment behind.
+     * Check what the customer typed for the Click app or a card before the transaction is created:
+     * a payment that cannot go through leaves no transaction behind.
      *
      * @override method from @payment/js/payment_form
      * @private
@@ -45,31 +74,19 @@ paymentForm.include({
      */
     async _initiatePaymentFlow(providerCode, paymentOptionId, paymentMethodCode, flow) {
         const _super = this._super.bind(this); // this._super is gone after an await
-        if (providerCode === 'click' && paymentMethodCode === 'click_app') {
-            if (!this._clickGetPhone()) {
-                this._displayErrorDialog(
-                    _t("Enter your phone number"),
-                    _t("Enter the mobile number of your Click account, such as +998 90 123 45 67."),
-                );
-                this._enableButton(); // The button has been disabled before initiating the flow.
-                return;
-            }
-            try {
-                await rpc('/payment/click/phone', { 'phone': this._clickGetPhone() });
-            } catch (error) {
-                if (!(error instanceof RPCError)) {
-                    throw error;
-                }
-                this._displayErrorDialog(_t("Check your phone number"), error.data.message);
-                this._enableButton();
-                return;
-            }
+        const method = this._clickMethod(providerCode, paymentMethodCode, flow);
+        const ready = method === 'click_app' ? await this._clickAppCheckPhone()
+            : method === 'click_card' ? this._clickCardCheckValues()
+            : true;
+        if (!ready) {
+            this._enableButton(); // The button has been disabled before initiating the flow.
+            return;
         }
         await _super(...arguments);
     },
 
     /**
-     * Have Click send its invoice to the phone, then follow the payment on the status page.
+     * Pay with the selected Click method once the transaction exists.
      *
      * @override method from @payment/js/payment_form
      * @private
@@ -80,36 +97,46 @@ paymentForm.include({
      * @return {void}
      */
     async _processDirectFlow(providerCode, paymentOptionId, paymentMethodCode, processingValues) {
-        if (providerCode !== 'click' || paymentMethodCode !== 'click_app') {
-            this._super(...arguments);
-            return;
-        }
-        try {
-            const result = await rpc('/payment/click/invoice', {
-                'reference': processingValues.reference,
-                'phone': this._clickGetPhone(),
-            });
-            window.location = result.status_url;
-        } catch (error) {
-            if (!(error instanceof RPCError)) {
-                throw error;
-            }
-            this._displayErrorDialog(_t("Click could not send the payment request"), error.data.message);
-            this._enableButton(); // The button has been disabled before initiating the flow.
+        const method = this._clickMethod(providerCode, paymentMethodCode, 'direct');
+        if (method === 'click_app') {
+            await this._clickAppSendInvoice(processingValues.reference);
+        } else if (method === 'click_card') {
+            await this._clickCardRequestFirstCode(processingValues.reference);
+        } else if (method === 'click' && processingValues.click_checkout_params) {
+            this._clickWindowOpen(processingValues.click_checkout_params);
+        } else {
+            return this._super(...arguments);
         }
     },
 
     // #=== GETTERS ===#
 
     /**
-     * The phone number typed in the inline form of the selected payment method.
+     * The Click payment method that handles the selected option, or nothing if core does (another
+     * provider, or a saved card, which pays through the token flow).
      *
      * @private
-     * @return {string}
+     * @param {string} providerCode - The code of the selected payment option's provider.
+     * @param {string} paymentMethodCode - The code of the selected payment method, if any.
+     * @param {string} flow - The payment flow of the selected payment option.
+     * @return {string|undefined} `click`, `click_app` or `click_card`.
      */
-    _clickGetPhone() {
+    _clickMethod(providerCode, paymentMethodCode, flow) {
+        if (providerCode === 'click' && flow !== 'token'
+            && ['click', 'click_app', 'click_card'].includes(paymentMethodCode)) {
+            return paymentMethodCode;
+        }
+    },
+
+    /**
+     * The inline form of the selected payment option.
+     *
+     * @private
+     * @return {HTMLElement|undefined}
+     */
+    _clickInlineForm() {
         const radio = this.el.querySelector('input[name="o_payment_radio"]:checked');
-        return this._getInlineForm(radio)?.querySelector('input[name="o_click_phone"]')?.value.trim() ?? '';
+        return radio ? this._getInlineForm(radio) : undefined;
     },
 
 });

@@ -1,5 +1,16 @@
 /** @odoo-module **/
 
+/**
+ * The status page's one patch for Click.
+ *
+ * Adds: faster polling of a Click payment's state, so that the customer sees the confirmation as
+ * soon as Click's Complete is in.
+ *
+ * Relies on: core's `@payment/js/post_processing` (`_updateTimeout`, `pollCount`, `timeout`) and the
+ * `data-click-payment` mark that payment_click_templates.xml puts on the status page of a Click
+ * payment. It does not depend on the payment form's patch.
+ */
+
 import paymentPostProcessing from '@payment/js/post_processing';
 
 // Click's Complete comes a second or two after the payer's Pay: the first minute, ask every second.

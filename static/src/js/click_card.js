@@ -1,34 +1,22 @@
 /** @odoo-module **/
 
+/**
+ * The `click_card` payment method ("Uzcard / Humo card"): a card typed in the form, confirmed with
+ * the code Click texts to the card's owner. A saved card pays through core's token flow instead.
+ *
+ * Adds: the card's step and the code's step of the inline form, the check that a card was typed
+ * before the transaction is created, and the calls that send the card, send a new code and verify
+ * the code, after which the status page tells how the payment went.
+ *
+ * Relies on: the patch of payment_form.js, which mixes these methods into core's payment form,
+ * calls them from its hooks and provides `_clickInlineForm`; core's `_displayErrorDialog`,
+ * `_enableButton` and the `ui` service.
+ */
+
 import { _t } from '@web/core/l10n/translation';
 import { rpc, RPCError } from '@web/core/network/rpc';
-import paymentForm from '@payment/js/payment_form';
 
-paymentForm.include({
-
-    // #=== DOM MANIPULATION ===#
-
-    /**
-     * Pay with a card typed in the form ("Uzcard / Humo card") through the direct flow; a saved
-     * card keeps the token flow.
-     *
-     * @override method from @payment/js/payment_form
-     * @private
-     * @param {number} providerId - The id of the selected payment option's provider.
-     * @param {string} providerCode - The code of the selected payment option's provider.
-     * @param {number} paymentOptionId - The id of the selected payment option.
-     * @param {string} paymentMethodCode - The code of the selected payment method, if any.
-     * @param {string} flow - The online payment flow of the selected payment option.
-     * @return {void}
-     */
-    async _prepareInlineForm(providerId, providerCode, paymentOptionId, paymentMethodCode, flow) {
-        if (providerCode !== 'click' || paymentMethodCode !== 'click_card' || flow === 'token') {
-            this._super(...arguments);
-            return;
-        }
-        this._clickCardShowCodeStep(false);
-        this._setPaymentFlow('direct');
-    },
+export const clickCardMethods = {
 
     /**
      * Show the step of the SMS code, or go back to the card's step.
@@ -52,53 +40,35 @@ paymentForm.include({
         form.querySelector('.o_click_card_resent').classList.add('d-none');
     },
 
-    // #=== PAYMENT FLOW ===#
-
     /**
-     * Ask for the card's number and expiry before creating the transaction.
+     * Tell whether the card's number and expiry were typed, before the transaction is created.
      *
-     * @override method from @payment/js/payment_form
      * @private
-     * @param {string} providerCode - The code of the selected payment option's provider.
-     * @param {number} paymentOptionId - The id of the selected payment option.
-     * @param {string} paymentMethodCode - The code of the selected payment method, if any.
-     * @param {string} flow - The payment flow of the selected payment option.
-     * @return {void}
+     * @return {boolean} Whether they were; if not, the customer was told what to type.
      */
-    async _initiatePaymentFlow(providerCode, paymentOptionId, paymentMethodCode, flow) {
-        if (providerCode === 'click' && paymentMethodCode === 'click_card' && flow === 'direct') {
-            const { cardNumber, expireDate } = this._clickCardValues();
-            if (!cardNumber || !expireDate) {
-                this._displayErrorDialog(
-                    _t("Enter your card"),
-                    _t("Enter the number of your Uzcard or Humo card and its expiry date (MMYY)."),
-                );
-                this._enableButton(); // The button has been disabled before initiating the flow.
-                return;
-            }
+    _clickCardCheckValues() {
+        const { cardNumber, expireDate } = this._clickCardValues();
+        if (!cardNumber || !expireDate) {
+            this._displayErrorDialog(
+                _t("Enter your card"),
+                _t("Enter the number of your Uzcard or Humo card and its expiry date (MMYY)."),
+            );
+            return false;
         }
-        await this._super(...arguments);
+        return true;
     },
 
     /**
      * Send the card to Click through Odoo, then ask for the code Click texted.
      *
-     * @override method from @payment/js/payment_form
      * @private
-     * @param {string} providerCode - The code of the selected payment option's provider.
-     * @param {number} paymentOptionId - The id of the selected payment option.
-     * @param {string} paymentMethodCode - The code of the selected payment method, if any.
-     * @param {object} processingValues - The processing values of the transaction.
+     * @param {string} reference - The reference of the transaction.
      * @return {void}
      */
-    async _processDirectFlow(providerCode, paymentOptionId, paymentMethodCode, processingValues) {
-        if (providerCode !== 'click' || paymentMethodCode !== 'click_card') {
-            this._super(...arguments);
-            return;
-        }
+    async _clickCardRequestFirstCode(reference) {
         let answer;
         try {
-            answer = await this._clickCardRequestCode(processingValues.reference);
+            answer = await this._clickCardRequestCode(reference);
         } catch (error) {
             this._clickCardFailed(error, _t("Click did not accept the card"));
             this._enableButton(); // The button has been disabled before initiating the flow.
@@ -107,7 +77,7 @@ paymentForm.include({
         this._clickCardShowCodeStep(true, answer);
         const form = this._clickCardForm();
         const codeInput = form.querySelector('input[name="o_click_card_sms"]');
-        const confirm = () => this._clickCardVerify(processingValues.reference, codeInput.value.trim());
+        const confirm = () => this._clickCardVerify(reference, codeInput.value.trim());
         form.querySelector('button[name="o_click_card_confirm"]').onclick = confirm;
         codeInput.onkeydown = ev => {
             if (ev.key === 'Enter') {
@@ -116,7 +86,7 @@ paymentForm.include({
             }
         };
         form.querySelector('button[name="o_click_card_resend"]').onclick = () => {
-            this._clickCardResend(processingValues.reference);
+            this._clickCardResend(reference);
         };
         form.querySelector('button[name="o_click_card_restart"]').onclick = () => {
             this._clickCardShowCodeStep(false);
@@ -204,8 +174,6 @@ paymentForm.include({
         this._displayErrorDialog(title, error.data.message);
     },
 
-    // #=== GETTERS ===#
-
     /**
      * The card form of the selected payment option, if it is Click's card method.
      *
@@ -213,8 +181,7 @@ paymentForm.include({
      * @return {HTMLElement|undefined}
      */
     _clickCardForm() {
-        const radio = this.el.querySelector('input[name="o_payment_radio"]:checked');
-        return radio && this._getInlineForm(radio)?.querySelector('.o_click_card_form');
+        return this._clickInlineForm()?.querySelector('.o_click_card_form');
     },
 
     /**
@@ -231,4 +198,4 @@ paymentForm.include({
         };
     },
 
-});
+};
