@@ -35,6 +35,24 @@ registry.category("web_tour.tours").add("payment_click_card_new_code", {
     steps: () => [
         ...checkOutTea(),
         choosePaymentMethod("click_card", "Choose to pay with an Uzcard or Humo card"),
+        {
+            content: "Pay before typing the card",
+            trigger: 'button[name="o_payment_submit_button"]:enabled',
+            run: "click",
+        },
+        {
+            content: "The form asks for the card; no payment is started",
+            trigger: '.modal-body:contains("Enter the number of your Uzcard or Humo card")',
+        },
+        {
+            content: "Close the dialog",
+            trigger: ".modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "The dialog is closed",
+            trigger: "body:not(:has(.o_dialog))",
+        },
         ...typeCard(),
         {
             content: "Pay",
