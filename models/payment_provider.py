@@ -169,9 +169,7 @@ class PaymentProvider(models.Model):
         """Override of `payment` to offer Click for Uzbek so'm only."""
         supported_currencies = super()._get_supported_currencies()
         if self.code == 'click':
-            supported_currencies = supported_currencies.filtered(
-                lambda c: c.name in const.SUPPORTED_CURRENCIES
-            )
+            supported_currencies = supported_currencies.filtered(lambda c: c._click_is_supported())
         return supported_currencies
 
     def _get_default_payment_method_codes(self):
@@ -213,6 +211,14 @@ class PaymentProvider(models.Model):
             [('code', '=', 'click'), ('click_service_id', '=', str(service_id))],
             order='state desc, id',
         )
+
+    @api.model
+    def _click_provider_for(self, companies):
+        """The Click provider the counter's wizards charge through for ``companies``: the first enabled
+        one, else the first in test mode; empty if none."""
+        return self.sudo().search([
+            ('code', '=', 'click'), ('state', 'in', ('enabled', 'test')), ('company_id', 'in', companies.ids),
+        ], order='state, sequence, id', limit=1)  # 'enabled' sorts before 'test'
 
     # === BUSINESS METHODS - GO-LIVE SELF-TEST === #
 
