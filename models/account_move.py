@@ -47,7 +47,7 @@ class AccountMove(models.Model):
              "made of the invoices it pays or, when it was paid before being invoiced, of its order.",
     )
     click_receipt_state = fields.Selection(related='click_receipt_transaction_id.click_receipt_state')
-    click_receipt_payment_id = fields.Char(
+    click_payment_id = fields.Char(
         string="Click Payment ID", related='click_receipt_transaction_id.provider_reference',
         help="Click's number of the payment the fiscal receipt belongs to (click_paydoc_id).",
     )
@@ -195,7 +195,7 @@ class AccountMove(models.Model):
         return self._click_notification(*lines)
 
     def _click_refund(self):
-        """Reverse at Click what this credit note owes; the refund settles it.
+        """Reverse at Click what this credit note owes; the refund pays it.
 
         :return: the refund transaction: done, pending (Click's answer was lost) or in error (Click refused)
         """

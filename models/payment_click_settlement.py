@@ -181,9 +181,9 @@ class PaymentClickSettlement(models.Model):
         candidates = self._load_candidates(on_or_before=False)
         # A refund keeps the Click payment id of the payment it refunds: the sign tells them apart.
         unsettled = {}
-        for line in candidates.filtered('click_reference'):
+        for line in candidates.filtered('click_payment_id'):
             amount = to_decimal(line.amount)
-            unsettled[settlement.registry_key(line.click_reference, amount)] = (line.id, amount)
+            unsettled[settlement.registry_key(line.click_payment_id, amount)] = (line.id, amount)
         matched, unknown, differing, commission = settlement.match_registry(rows, unsettled)
         for line in candidates:
             line.selected = line.id in matched
@@ -490,7 +490,7 @@ class PaymentClickSettlementLine(models.Model):
     provider_id = fields.Many2one(
         string="Service", related='move_line_id.payment_id.payment_transaction_id.provider_id',
     )
-    click_reference = fields.Char(
+    click_payment_id = fields.Char(
         string="Click Payment", related='move_line_id.payment_id.payment_transaction_id.provider_reference',
     )
     amount = fields.Monetary(compute='_compute_amount', store=True)

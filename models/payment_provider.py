@@ -43,10 +43,10 @@ class PaymentProvider(models.Model):
         required_if_provider='click',
         groups='base.group_system',
     )
-    click_card_type = fields.Selection(
+    click_accepted_cards = fields.Selection(
         string="Accepted Cards",
         help="Restrict the cards Click offers to the customer.",
-        selection=const.CARD_TYPES,
+        selection=const.ACCEPTED_CARDS,
         default='any',
         required=True,
     )
