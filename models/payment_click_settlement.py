@@ -234,7 +234,8 @@ class PaymentClickSettlement(models.Model):
             'name': _("Unsettled Click payments"),
             'res_model': 'account.move.line',
             'view_mode': 'list,form',
-            'views': [(self.env.ref('payment_click.view_unsettled_click_payments').id, 'list'), (False, 'form')],
+            'views': [(self.env.ref('payment_click.account_move_line_view_list_click_unsettled').id, 'list'),
+                      (False, 'form')],
             'domain': [('account_id', 'in', accounts.ids), ('reconciled', '=', False), ('parent_state', '=', 'posted')],
             'context': {'group_by': ['date:day'], 'create': False},
         }
