@@ -201,10 +201,11 @@ class PaymentClickSettlement(models.Model):
                       file=self.registry_filename, matched=len(matched), rows=len(rows))
         if problems:
             self.note += '\n' + '\n'.join(problems)
-            self._click_ask_accountant(_(
+            self._click_ask_accountant(self.note + '\n' + _(
                 "Click's registry lists payments Odoo cannot settle with this payout: %s Check them with Click "
                 "(a payment missing in Odoo, already settled, or of another amount).", ' '.join(problems)))
-        self.message_post(body=self.note)
+        else:
+            self.message_post(body=self.note)
         return True
 
     def action_validate(self):
@@ -468,10 +469,9 @@ class PaymentClickSettlement(models.Model):
         return lines
 
     def _click_ask_accountant(self, note):
-        """A to-do for the company's accounting manager, who handles Click's payment problems."""
+        """A note and a to-do for the company's accounting manager, who handles Click's payment problems."""
         user = self.env['payment.transaction']._click_accountant(self.company_id)
-        self.activity_schedule('mail.mail_activity_data_todo', summary=_("Click payout to check"), note=note,
-                               user_id=user.id)
+        self._click_note_and_todo(note, _("Click payout to check"), user, once=False)
 
 
 class PaymentClickSettlementLine(models.Model):

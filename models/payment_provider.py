@@ -100,10 +100,12 @@ class PaymentProvider(models.Model):
 
     @api.depends('code', 'click_partial_refund')
     def _compute_feature_support_fields(self):  # pylint: disable=missing-return  # computes return nothing
-        """Override of `payment` to refund through Click's reversal."""
+        """Override of `payment` to refund through Click's reversal and to save Click cards as tokens
+        (SPEC §7.5.7-10)."""
         super()._compute_feature_support_fields()
         for provider in self.filtered(lambda p: p.code == 'click'):
             provider.support_refund = 'partial' if provider.click_partial_refund else 'full_only'
+            provider.support_tokenization = True
 
     def _compute_click_callback_urls(self):
         for provider in self:

@@ -72,9 +72,10 @@ class PaymentClickInvoiceWizard(models.TransientModel):
         if failures and len(to_send) == 1:
             raise UserError(failures[to_send])
         for line, reason in failures.items():
-            line.invoice_id._click_note_failure(_("Click invoice not sent"), reason)
+            line.invoice_id._click_note_and_todo(reason, _("Click invoice not sent"), self.env.user, once=False)
         for line, reason in unconfirmed.items():
-            line.invoice_id._click_note_failure(_("Click invoice not confirmed"), reason)
+            line.invoice_id._click_note_and_todo(reason, _("Click invoice not confirmed"), self.env.user,
+                                                 once=False)
         sent = to_send.filtered(lambda line: line not in failures and line not in unconfirmed)
         action = self.line_ids.invoice_id._click_notification(
             _("Click invoices sent: %s.", ', '.join(sent.invoice_id.mapped('display_name'))) if sent else '',
