@@ -302,6 +302,13 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
         wizard.action_charge()
         self.assertEqual(order.transaction_ids.mapped('state'), ['done'])
 
+    def test_the_counter_window_offers_sale_orders_in_the_browser(self):
+        user = new_test_user(self.env, 'click_pass_counter', groups='base.group_user,account.group_account_invoice,'
+                                                                     'sales_team.group_sale_salesman')
+        self._confirmed_order(name='CLICK-PASS-SO', user_id=user.id)
+        self.start_tour('/odoo/action-payment_click.action_payment_click_pass_wizard', 'payment_click_pass_counter',
+                        login=user.login)
+
     def test_a_registry_load_writes_no_view_or_action(self):
         """Sale orders are reached without records made at registry load: loading the models again
         (as a registry load does, sale installed) writes no view and no action."""
