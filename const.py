@@ -64,7 +64,7 @@ THROTTLE_KINDS = [
 
 DEFAULT_PAYMENT_METHOD_CODES = {'click', 'click_app', CARD_PAYMENT_METHOD_CODE}
 
-CARD_TYPES = [
+ACCEPTED_CARDS = [  # the card brands a provider lets Click offer (its card_type parameter)
     ('any', "Uzcard or Humo"),
     ('uzcard', "Uzcard only"),
     ('humo', "Humo only"),

@@ -12,7 +12,7 @@ class ClickPostProcessing(PaymentPostProcessing):
     def poll_status(self, **kwargs):
         """Override of `payment` for a Click transaction the customer waits on.
 
-        First, Odoo asks Click about a payment Click settled without telling it (an invoice declined in
+        First, Odoo asks Click about a payment Click decided without telling it (an invoice declined in
         the Click app, a lost Complete); the model throttles the questions. Then the transaction is
         post-processed once: the status page waits for another worker at it (the cron Complete
         triggers) instead of racing it, then reports its outcome.

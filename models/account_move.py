@@ -5,7 +5,6 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
 from odoo.addons.payment import utils as payment_utils
-from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import TOLERANCE, to_decimal
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError
 
@@ -47,7 +46,7 @@ class AccountMove(models.Model):
              "made of the invoices it pays or, when it was paid before being invoiced, of its order.",
     )
     click_receipt_state = fields.Selection(related='click_receipt_transaction_id.click_receipt_state')
-    click_receipt_payment_id = fields.Char(
+    click_payment_id = fields.Char(
         string="Click Payment ID", related='click_receipt_transaction_id.provider_reference',
         help="Click's number of the payment the fiscal receipt belongs to (click_paydoc_id).",
     )
@@ -189,20 +188,20 @@ class AccountMove(models.Model):
         if len(self) == 1 and failures:
             return self._click_notification(failures[self], notification_type='danger')
         for credit_note, reason in failures.items():
-            credit_note._click_note_failure(_("Click refund failed"), reason)
+            credit_note._click_note_and_todo(reason, _("Click refund failed"), self.env.user, once=False)
         if failures:
             lines.append(_("Not refunded, see their to-dos: %s.", ', '.join(c.display_name for c in failures)))
         return self._click_notification(*lines)
 
     def _click_refund(self):
-        """Reverse at Click what this credit note owes; the refund settles it.
+        """Reverse at Click what this credit note owes; the refund pays it.
 
         :return: the refund transaction: done, pending (Click's answer was lost) or in error (Click refused)
         """
         self.ensure_one()
         if self.move_type != 'out_refund' or self.state != 'posted':
             raise UserError(_("%s is not a posted customer credit note.", self.display_name))
-        if self.currency_id.name not in const.SUPPORTED_CURRENCIES:
+        if not self.currency_id._click_is_supported():
             raise UserError(_("%s is not in so'm; Click refunds so'm only.", self.display_name))
         amount = to_decimal(self.amount_residual)
         if not amount:
@@ -307,13 +306,6 @@ class AccountMove(models.Model):
             raise UserError(_("Click could not be asked about its invoice %(invoice)s: %(error)s",
                               invoice=tx.click_invoice_id or tx.reference, error=error)) from error
         return self._click_notification(message)
-
-    def _click_note_failure(self, summary, reason):
-        """Leave ``reason`` as a note and a to-do for the current user on each of these documents."""
-        for move in self:
-            move.message_post(body=reason, subtype_xmlid='mail.mt_note')
-            move.activity_schedule('mail.mail_activity_data_todo', summary=summary, note=reason,
-                                   user_id=self.env.user.id)
 
     # === BUSINESS METHODS - FISCAL RECEIPTS === #
 

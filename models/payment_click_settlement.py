@@ -181,9 +181,9 @@ class PaymentClickSettlement(models.Model):
         candidates = self._load_candidates(on_or_before=False)
         # A refund keeps the Click payment id of the payment it refunds: the sign tells them apart.
         unsettled = {}
-        for line in candidates.filtered('click_reference'):
+        for line in candidates.filtered('click_payment_id'):
             amount = to_decimal(line.amount)
-            unsettled[settlement.registry_key(line.click_reference, amount)] = (line.id, amount)
+            unsettled[settlement.registry_key(line.click_payment_id, amount)] = (line.id, amount)
         matched, unknown, differing, commission = settlement.match_registry(rows, unsettled)
         for line in candidates:
             line.selected = line.id in matched
@@ -201,10 +201,11 @@ class PaymentClickSettlement(models.Model):
                       file=self.registry_filename, matched=len(matched), rows=len(rows))
         if problems:
             self.note += '\n' + '\n'.join(problems)
-            self._click_ask_accountant(_(
+            self._click_ask_accountant(self.note + '\n' + _(
                 "Click's registry lists payments Odoo cannot settle with this payout: %s Check them with Click "
                 "(a payment missing in Odoo, already settled, or of another amount).", ' '.join(problems)))
-        self.message_post(body=self.note)
+        else:
+            self.message_post(body=self.note)
         return True
 
     def action_validate(self):
@@ -234,7 +235,8 @@ class PaymentClickSettlement(models.Model):
             'name': _("Unsettled Click payments"),
             'res_model': 'account.move.line',
             'view_mode': 'list,form',
-            'views': [(self.env.ref('payment_click.view_unsettled_click_payments').id, 'list'), (False, 'form')],
+            'views': [(self.env.ref('payment_click.account_move_line_view_list_click_unsettled').id, 'list'),
+                      (False, 'form')],
             'domain': [('account_id', 'in', accounts.ids), ('reconciled', '=', False), ('parent_state', '=', 'posted')],
             'context': {'group_by': ['date:day'], 'create': False},
         }
@@ -467,10 +469,9 @@ class PaymentClickSettlement(models.Model):
         return lines
 
     def _click_ask_accountant(self, note):
-        """A to-do for the company's accounting manager, who handles Click's payment problems."""
+        """A note and a to-do for the company's accounting manager, who handles Click's payment problems."""
         user = self.env['payment.transaction']._click_accountant(self.company_id)
-        self.activity_schedule('mail.mail_activity_data_todo', summary=_("Click payout to check"), note=note,
-                               user_id=user.id)
+        self._click_note_and_todo(note, _("Click payout to check"), user, once=False)
 
 
 class PaymentClickSettlementLine(models.Model):
@@ -490,7 +491,7 @@ class PaymentClickSettlementLine(models.Model):
     provider_id = fields.Many2one(
         string="Service", related='move_line_id.payment_id.payment_transaction_id.provider_id',
     )
-    click_reference = fields.Char(
+    click_payment_id = fields.Char(
         string="Click Payment", related='move_line_id.payment_id.payment_transaction_id.provider_reference',
     )
     amount = fields.Monetary(compute='_compute_amount', store=True)

@@ -43,10 +43,10 @@ class PaymentProvider(models.Model):
         required_if_provider='click',
         groups='base.group_system',
     )
-    click_card_type = fields.Selection(
+    click_accepted_cards = fields.Selection(
         string="Accepted Cards",
         help="Restrict the cards Click offers to the customer.",
-        selection=const.CARD_TYPES,
+        selection=const.ACCEPTED_CARDS,
         default='any',
         required=True,
     )
@@ -100,10 +100,12 @@ class PaymentProvider(models.Model):
 
     @api.depends('code', 'click_partial_refund')
     def _compute_feature_support_fields(self):  # pylint: disable=missing-return  # computes return nothing
-        """Override of `payment` to refund through Click's reversal."""
+        """Override of `payment` to refund through Click's reversal and to save Click cards as tokens
+        (SPEC §7.5.7-10)."""
         super()._compute_feature_support_fields()
         for provider in self.filtered(lambda p: p.code == 'click'):
             provider.support_refund = 'partial' if provider.click_partial_refund else 'full_only'
+            provider.support_tokenization = True
 
     def _compute_click_callback_urls(self):
         for provider in self:
@@ -169,9 +171,7 @@ class PaymentProvider(models.Model):
         """Override of `payment` to offer Click for Uzbek so'm only."""
         supported_currencies = super()._get_supported_currencies()
         if self.code == 'click':
-            supported_currencies = supported_currencies.filtered(
-                lambda c: c.name in const.SUPPORTED_CURRENCIES
-            )
+            supported_currencies = supported_currencies.filtered(lambda c: c._click_is_supported())
         return supported_currencies
 
     def _get_default_payment_method_codes(self):
@@ -213,6 +213,14 @@ class PaymentProvider(models.Model):
             [('code', '=', 'click'), ('click_service_id', '=', str(service_id))],
             order='state desc, id',
         )
+
+    @api.model
+    def _click_provider_for(self, companies):
+        """The Click provider the counter's wizards charge through for ``companies``: the first enabled
+        one, else the first in test mode; empty if none."""
+        return self.sudo().search([
+            ('code', '=', 'click'), ('state', 'in', ('enabled', 'test')), ('company_id', 'in', companies.ids),
+        ], order='state, sequence, id', limit=1)  # 'enabled' sorts before 'test'
 
     # === BUSINESS METHODS - GO-LIVE SELF-TEST === #
 

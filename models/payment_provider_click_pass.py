@@ -13,29 +13,43 @@ class PaymentProvider(models.Model):
              "cashier can type another one in the CLICK Pass window.",
     )
     click_pass_confirm_mode = fields.Boolean(
-        string="Confirm CLICK Pass Payments",
-        help="Click's confirmation mode: Click holds each CLICK Pass payment until Odoo confirms it, which "
-             "Odoo does at once, and cancels it after 30 seconds otherwise. Changing it tells Click.",
+        string="Confirm CLICK Pass Payments", readonly=True,
+        help="Click's confirmation mode, as Click last agreed to it: Click holds each CLICK Pass payment until "
+             "Odoo confirms it, which Odoo does at once, and cancels it after 30 seconds otherwise. The "
+             "buttons beside it ask Click to turn it on or off.",
     )
-    def write(self, vals):
-        """Override to turn Click's confirmation mode on or off with the option (SPEC §8.3).
 
-        Click is told first, and nothing is saved unless it agrees; a disabled provider tells Click
-        nothing.
-        """
-        if 'click_pass_confirm_mode' in vals:
-            enable = bool(vals['click_pass_confirm_mode'])
-            for provider in self.filtered(lambda p: p.code == 'click' and p.state != 'disabled'
-                                          and p.click_pass_confirm_mode != enable):
-                provider._click_pass_set_confirmation(enable)
-        return super().write(vals)
+    def action_click_pass_confirmation_on(self):
+        """Ask Click to hold each CLICK Pass payment for Odoo's confirmation (SPEC §8.3)."""
+        return self._click_pass_set_confirmation(True)
+
+    def action_click_pass_confirmation_off(self):
+        """Ask Click to stop holding CLICK Pass payments for Odoo's confirmation (SPEC §8.3)."""
+        return self._click_pass_set_confirmation(False)
 
     def _click_pass_set_confirmation(self, enable):
+        """Tell Click to turn its confirmation mode on or off, and keep the option only once Click agrees.
+
+        Only this explicit request calls Click: saving the provider calls nobody.
+        """
         self.ensure_one()
+        state = _("on") if enable else _("off")
+        if self.code != 'click' or self.state == 'disabled':
+            raise UserError(_("Enable the Click provider, or put it in test mode, before telling Click."))
         try:
             self._click_get_merchant_client().set_click_pass_confirmation(enable)
         except MerchantApiError as error:
             raise UserError(_(
                 "Click did not turn the CLICK Pass confirmation mode %(state)s for %(provider)s: %(error)s",
-                state=_("on") if enable else _("off"), provider=self.name, error=error,
+                state=state, provider=self.name, error=error,
             )) from error
+        self.click_pass_confirm_mode = enable
+        return {
+            'type': 'ir.actions.client', 'tag': 'display_notification',
+            'params': {
+                'type': 'success',
+                'message': _("Click turned the CLICK Pass confirmation mode %(state)s for %(provider)s.",
+                             state=state, provider=self.name),
+                'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
+            },
+        }

@@ -124,8 +124,8 @@ class PaymentTransaction(models.Model):
             'transaction_param': self.reference,
             'merchant_user_id': provider.click_merchant_user_id,
         }
-        if provider.click_card_type != 'any':
-            params['card_type'] = provider.click_card_type
+        if provider.click_accepted_cards != 'any':
+            params['card_type'] = provider.click_accepted_cards
         return params
 
     def _click_return_url(self):

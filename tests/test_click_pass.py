@@ -2,6 +2,9 @@
 payment is booked like any Click payment."""
 import re
 from datetime import timedelta
+from unittest.mock import patch
+
+import requests
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -92,7 +95,9 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
     @MUTE
     def test_confirmation_mode_is_set_at_click_and_each_payment_confirmed(self):
         service = self.env['payment.click.emulator.service']
-        self.click.click_pass_confirm_mode = True
+        action = self.click.action_click_pass_confirmation_on()
+        self.assertIn("turned the CLICK Pass confirmation mode on", action['params']['message'])
+        self.assertTrue(self.click.click_pass_confirm_mode)
         self.assertTrue(service.search([('provider_id', '=', self.click.id)]).pass_confirm, "Click was told")
         wizard, action, tx = self._charge(self._show_code(), amount=5000.0)
         emulated = self._emulated_payment(tx)
@@ -101,8 +106,23 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
         self._assert_booked(tx, 5000.0)
         self.assertEqual(self.invoice.payment_state, 'partial')
         self.assertEqual(self.invoice.amount_residual, 10000.0)
-        self.click.click_pass_confirm_mode = False
+        self.click.action_click_pass_confirmation_off()
+        self.assertFalse(self.click.click_pass_confirm_mode)
         self.assertFalse(service.search([('provider_id', '=', self.click.id)]).pass_confirm)
+
+    def test_saving_the_provider_calls_nobody(self):
+        with patch.object(requests.Session, 'request', side_effect=AssertionError("no call at save")) as request:
+            self.click.write({'click_pass_confirm_mode': True, 'click_pass_cashbox_code': 'KASSA-2'})
+            self.env.flush_all()
+        request.assert_not_called()
+        self.assertFalse(self.env['payment.click.emulator.service'].search(
+            [('provider_id', '=', self.click.id), ('pass_confirm', '=', True)]), "Click was told nothing")
+
+    def test_a_disabled_provider_tells_click_nothing(self):
+        self.click.state = 'disabled'
+        with self.assertRaisesRegex(UserError, "Enable the Click provider"):
+            self.click.action_click_pass_confirmation_on()
+        self.assertFalse(self.click.click_pass_confirm_mode)
 
     @MUTE
     def test_a_payment_click_holds_for_confirmation_is_confirmed_whatever_the_option(self):
@@ -116,7 +136,7 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
     def test_click_refusing_the_option_keeps_it_off(self):
         self._set_emulator_fault('business_error')
         with self.assertRaisesRegex(UserError, "confirmation mode on.*Emulated refusal"):
-            self.click.click_pass_confirm_mode = True
+            self.click.action_click_pass_confirmation_on()
         self.assertFalse(self.click.click_pass_confirm_mode)
         self.assertFalse(self.env['payment.click.emulator.service'].search(
             [('provider_id', '=', self.click.id)]).pass_confirm, "Click still confirms nothing")
@@ -251,13 +271,8 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
 
     @MUTE
     def test_a_salesman_charges_a_confirmed_order(self):
-        action = self.env.ref('payment_click.action_sale_order_click_pass')
-        self.assertEqual(action.binding_model_id.model, 'sale.order')
-        self.assertEqual(action.groups_id, self.env.ref('sales_team.group_sale_salesman'))
         salesman = new_test_user(self.env, 'click_pass_salesman',
                                  groups='base.group_user,sales_team.group_sale_salesman')
-        arch = self.env['sale.order'].with_user(salesman).get_views([(False, 'form')])['views']['form']['arch']
-        self.assertIn('Charge with CLICK Pass', arch, "the button of the order form")
         order = self._confirmed_order(user_id=salesman.id)
         wizard = self._wizard(order, user=salesman, otp_data=self._show_code(), amount=10000.0)
         self.assertEqual(wizard.amount_left, 15000.0)
@@ -270,6 +285,52 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
         quotation = self.env['sale.order'].create({'partner_id': self.partner_a.id, 'user_id': salesman.id})
         with self.assertRaisesRegex(UserError, "confirmed sale order"):
             self._wizard(quotation, user=salesman, otp_data='1234567890123').action_charge()
+
+    @MUTE
+    def test_the_counter_menu_charges_a_confirmed_order(self):
+        menu = self.env.ref('payment_click.menu_payment_click_pass_wizard')
+        self.assertEqual(menu.action, self.env.ref('payment_click.action_payment_click_pass_wizard'))
+        self.assertIn(menu.id, self.env['ir.ui.menu'].with_user(self.cashier)._visible_menu_ids())
+        wizard_model = self.env['payment.click.pass.wizard'].with_user(self.cashier)
+        selection = dict(wizard_model.fields_get(['res_model'])['res_model']['selection'])
+        self.assertEqual(set(selection), {'account.move', 'sale.order'}, "sale orders, sale being installed")
+        order = self._confirmed_order()
+        wizard = wizard_model.create({'res_model': 'sale.order', 'res_id': order.id, 'amount': 15000.0,
+                                      'otp_data': self._show_code()})
+        self.assertEqual((wizard.document_name, wizard.amount_left, wizard.provider_id),
+                         (order.name, 15000.0, self.click))
+        wizard.action_charge()
+        self.assertEqual(order.transaction_ids.mapped('state'), ['done'])
+
+    def test_the_counter_window_offers_sale_orders_in_the_browser(self):
+        user = new_test_user(self.env, 'click_pass_counter', groups='base.group_user,account.group_account_invoice,'
+                                                                     'sales_team.group_sale_salesman')
+        self._confirmed_order(name='CLICK-PASS-SO', user_id=user.id)
+        self.start_tour('/odoo/action-payment_click.action_payment_click_pass_wizard', 'payment_click_pass_counter',
+                        login=user.login)
+
+    def test_a_registry_load_writes_no_view_or_action(self):
+        """Sale orders are reached without records made at registry load: loading the models again
+        (as a registry load does, sale installed) writes no view and no action."""
+        old = self.env['ir.model.data'].search([('module', '=', 'payment_click'), (
+            'name', 'in', ('view_order_form_click_pass', 'action_sale_order_click_pass'))])
+        for data in old.sorted(lambda d: d.model != 'ir.ui.view'):  # the view first: its button names the action
+            self.env[data.model].browse(data.res_id).unlink()
+        self.env.flush_all()
+        models_ = ('ir.ui.view', 'ir.actions.server', 'ir.actions.act_window')
+
+        def newest():
+            self.env.invalidate_all()
+            return {model: self.env[model].with_context(active_test=False).search_read(
+                [], ['write_date'], order='write_date desc, id desc', limit=1) for model in models_}
+
+        before = newest()
+        for model in self.env.values():  # what the registry does once loaded
+            model._register_hook()
+        self.env.flush_all()
+        self.assertEqual(newest(), before)
+        self.assertFalse(self.env['ir.actions.actions'].search_count([('binding_model_id.model', '=', 'sale.order'),
+                                                                      ('name', 'ilike', 'CLICK Pass')]))
 
     def test_the_invoice_form_offers_the_button_to_accountants(self):
         arch = self.env['account.move'].with_user(self.cashier).get_views([(False, 'form')])['views']['form']['arch']

@@ -135,7 +135,7 @@ class TestFiscalReceipts(FiscalReceiptCommon):
             tx = self._pay()
         self.assertTrue(trigger.called, "the cron is woken up at once")
         self.assertEqual(self.invoice.click_receipt_state, 'to_send')
-        self.assertEqual(self.invoice.click_receipt_payment_id, tx.provider_reference)
+        self.assertEqual(self.invoice.click_payment_id, tx.provider_reference)
         self.assertFalse(self._emulated_payment(tx).fiscal_receipt, "nothing is sent in the payment's flow")
         self._run_cron()
         receipt = self._assert_one_receipt(tx)

@@ -25,7 +25,7 @@ class TestInlineCheckout(ClickCommon):
         return response.text
 
     def test_the_window_gets_the_payment_buttons_parameters(self):
-        self.click.click_card_type = 'humo'
+        self.click.click_accepted_cards = 'humo'
         button = self._extract_values_from_html_form(self._transaction_values('redirect')['redirect_form_html'])
         params = self._transaction_values('direct')['click_checkout_params']
         expected = dict(button['inputs'], transaction_param=params['transaction_param'])  # a second payment

@@ -30,6 +30,16 @@ class TestPaymentProvider(ClickCommon):
         self.assertTrue(self.click.support_tokenization)
         self.assertEqual(methods.filtered('support_tokenization').mapped('code'), ['click_card'])
 
+    def test_the_counter_charges_through_the_first_enabled_provider_else_one_in_test(self):
+        lookup = self.env['payment.provider']._click_provider_for
+        self.assertEqual(self.click.state, 'test')
+        self.assertEqual(lookup(self.company), self.click)
+        enabled = self.click.copy({'click_service_id': '777', 'state': 'enabled', 'sequence': 99})
+        self.assertEqual(lookup(self.company), enabled, "an enabled provider first, whatever its sequence")
+        enabled.state = self.click.state = 'disabled'
+        self.assertFalse(lookup(self.company), "a disabled provider charges nothing")
+        self.assertFalse(lookup(self.env['res.company'].create({'name': "Other"})))
+
     def test_form_shows_the_cabinet_urls(self):
         base_url = self.click.get_base_url()
         self.assertEqual(self.click.click_prepare_url, base_url + ClickController._prepare_url)

@@ -43,7 +43,7 @@ class TestPaymentTransaction(ClickCommon):
         self.assertEqual(self._redirect_form(tx)['action'], const.PAYMENT_PAGE_URL)
 
     def test_card_type_restriction(self):
-        self.click.click_card_type = 'humo'
+        self.click.click_accepted_cards = 'humo'
         self.assertEqual(self._redirect_form(self._create_click_tx())['inputs']['card_type'], 'humo')
 
     def test_references_are_safe_as_transaction_param(self):

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from odoo import Command, fields
 
+from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.click_api.emulator import ShopClient
 from odoo.addons.payment_click.click_api.signing import COMPLETE, PREPARE
@@ -42,7 +43,7 @@ company.write({
 })
 env.ref('base.USD').active = False  # nothing is in dollars any more
 # Uzbekistan has two time zones, so Odoo set none.
-env['res.users'].with_context(active_test=False).search([]).tz = 'Asia/Tashkent'
+env['res.users'].with_context(active_test=False).search([]).tz = const.CLICK_TIMEZONE
 
 # Prices in so'm: the products, their variants' and combos' extras, the demo orders, delivery.
 for template in env['product.template'].with_context(active_test=False).search([]):

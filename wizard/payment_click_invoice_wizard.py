@@ -2,8 +2,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
-from odoo.addons.payment_click import const
-
 
 class PaymentClickInvoiceWizard(models.TransientModel):
     """Bill invoices to their customers' phones: each customer confirms in the Click app."""
@@ -41,9 +39,7 @@ class PaymentClickInvoiceWizard(models.TransientModel):
         invoices = self.env['account.move'].browse(self.env.context.get('active_ids', [])) \
             if self.env.context.get('active_model') == 'account.move' else self.env['account.move']
         companies = invoices.company_id or self.env.company
-        return self.env['payment.provider'].sudo().search([
-            ('code', '=', 'click'), ('state', 'in', ('enabled', 'test')), ('company_id', 'in', companies.ids),
-        ], order='state, sequence, id', limit=1)  # 'enabled' sorts before 'test'
+        return self.env['payment.provider']._click_provider_for(companies)
 
     def action_send(self):
         """Send a Click invoice for each line that can be sent, withdrawing the ones sent before; a
@@ -76,9 +72,10 @@ class PaymentClickInvoiceWizard(models.TransientModel):
         if failures and len(to_send) == 1:
             raise UserError(failures[to_send])
         for line, reason in failures.items():
-            line.invoice_id._click_note_failure(_("Click invoice not sent"), reason)
+            line.invoice_id._click_note_and_todo(reason, _("Click invoice not sent"), self.env.user, once=False)
         for line, reason in unconfirmed.items():
-            line.invoice_id._click_note_failure(_("Click invoice not confirmed"), reason)
+            line.invoice_id._click_note_and_todo(reason, _("Click invoice not confirmed"), self.env.user,
+                                                 once=False)
         sent = to_send.filtered(lambda line: line not in failures and line not in unconfirmed)
         action = self.line_ids.invoice_id._click_notification(
             _("Click invoices sent: %s.", ', '.join(sent.invoice_id.mapped('display_name'))) if sent else '',
@@ -123,7 +120,7 @@ class PaymentClickInvoiceWizardLine(models.TransientModel):
         invoice = self.invoice_id
         if invoice.move_type != 'out_invoice' or invoice.state != 'posted':
             return _("not a posted customer invoice")
-        if invoice.currency_id.name not in const.SUPPORTED_CURRENCIES:
+        if not invoice.currency_id._click_is_supported():
             return _("in %s; Click takes so'm only", invoice.currency_id.name)
         if invoice.currency_id.compare_amounts(self.amount, 0) <= 0:
             return _("nothing left to pay")

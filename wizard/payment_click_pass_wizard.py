@@ -6,22 +6,13 @@ from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import format_amount
 
-from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 
 _logger = logging.getLogger(__name__)
-# The documents a CLICK Pass payment can pay, and the transaction field that links them.
+# The documents a CLICK Pass payment can pay, and the transaction field that links them. Sale orders
+# are offered when sale is installed (see _selection_res_model).
 DOCUMENT_FIELDS = {'account.move': 'invoice_ids', 'sale.order': 'sale_order_ids'}
 MAX_OTP_LENGTH = 64
-# sale is not a dependency: its entry points are made when it is installed (see _register_hook).
-SALE_ACTION_XMLID = 'payment_click.action_sale_order_click_pass'
-SALE_VIEW_XMLID = 'payment_click.view_order_form_click_pass'
-SALE_BUTTON = """<data>
-    <button name="action_quotation_send" id="send_by_email" position="before">
-        <button name="%d" type="action" string="Charge with CLICK Pass" groups="sales_team.group_sale_salesman"
-                invisible="state != 'sale'"/>
-    </button>
-</data>"""
 
 
 class PaymentClickPassWizard(models.TransientModel):
@@ -29,8 +20,10 @@ class PaymentClickPassWizard(models.TransientModel):
     _name = 'payment.click.pass.wizard'
     _description = "Charge with CLICK Pass"
 
-    res_model = fields.Char(string="Document Model", required=True, readonly=True)
-    res_id = fields.Many2oneReference(string="Document", model_field='res_model', required=True, readonly=True)
+    res_model = fields.Selection(
+        string="Document Type", selection='_selection_res_model', required=True, default='account.move',
+    )
+    res_id = fields.Many2oneReference(string="Document", model_field='res_model', required=True)
     document_name = fields.Char(compute='_compute_document_values')
     partner_id = fields.Many2one(string="Customer", comodel_name='res.partner', compute='_compute_document_values')
     company_id = fields.Many2one(comodel_name='res.company', compute='_compute_document_values')
@@ -57,6 +50,19 @@ class PaymentClickPassWizard(models.TransientModel):
     )
     error = fields.Text(string="Last Attempt", readonly=True)
 
+    @api.model
+    def _selection_res_model(self):
+        """The documents CLICK Pass charges: customer invoices, and sale orders when sale is installed."""
+        selection = [('account.move', _("Customer Invoice"))]
+        if 'sale.order' in self.env:
+            selection.append(('sale.order', _("Sale Order")))
+        return selection
+
+    @api.onchange('res_model')
+    def _onchange_res_model(self):
+        """A document of the former type is no document of the new one."""
+        self.res_id = False
+
     @api.depends('res_model', 'res_id')
     def _compute_document_values(self):
         for wizard in self:
@@ -70,10 +76,7 @@ class PaymentClickPassWizard(models.TransientModel):
     @api.depends('company_id')
     def _compute_provider_id(self):
         for wizard in self:
-            wizard.provider_id = self.env['payment.provider'].sudo().search([
-                ('code', '=', 'click'), ('state', 'in', ('enabled', 'test')),
-                ('company_id', '=', wizard.company_id.id),
-            ], order='state, sequence, id', limit=1)  # 'enabled' sorts before 'test'
+            wizard.provider_id = self.env['payment.provider']._click_provider_for(wizard.company_id)
 
     @api.depends('amount_left')
     def _compute_amount(self):
@@ -85,47 +88,9 @@ class PaymentClickPassWizard(models.TransientModel):
         for wizard in self:
             wizard.cashbox_code = wizard.provider_id.sudo().click_pass_cashbox_code
 
-    def _register_hook(self):
-        """Give confirmed sale orders "Charge with CLICK Pass" whenever sale is installed.
-
-        Core would ship these in a bridge module that installs itself along with sale; this
-        repository is one module, so they are made here, at each registry load once sale is
-        there. They belong to this module (so uninstalling it removes them, and its updates keep
-        them), and go away with sale's form and model when sale is uninstalled.
-        """
-        super()._register_hook()
-        if 'sale.order' in self.env and not (
-            self.env.ref(SALE_ACTION_XMLID, raise_if_not_found=False)
-            and self.env.ref(SALE_VIEW_XMLID, raise_if_not_found=False)
-        ):
-            self._bind_sale_orders()
-
-    def _bind_sale_orders(self):
-        sale_order = self.env['ir.model']._get('sale.order')
-        action = self.env['ir.actions.server']._load_records([{
-            'xml_id': SALE_ACTION_XMLID, 'noupdate': True, 'values': {
-                'name': "Charge with CLICK Pass",
-                'model_id': sale_order.id,
-                'binding_model_id': sale_order.id,
-                'binding_view_types': 'form',
-                'groups_id': [Command.set(self.env.ref('sales_team.group_sale_salesman').ids)],
-                'state': 'code',
-                'code': "action = env['payment.click.pass.wizard']._action_open(records)",
-            },
-        }], update=True)
-        self.env['ir.ui.view']._load_records([{
-            'xml_id': SALE_VIEW_XMLID, 'noupdate': True, 'values': {
-                'name': 'sale.order.form.inherit.payment_click.pass',
-                'model': 'sale.order',
-                'inherit_id': self.env.ref('sale.view_order_form').id,
-                'arch_db': SALE_BUTTON % action.id,
-            },
-        }], update=True)
-        _logger.info("CLICK Pass: sale orders got their Charge with CLICK Pass button")
-
     @api.model
     def _action_open(self, documents):
-        """The window of the server actions and buttons "Charge with CLICK Pass" for one document."""
+        """The window of the invoice's "Charge with CLICK Pass" for one document."""
         if len(documents) != 1:
             raise UserError(_("Charge one document at a time with CLICK Pass."))
         self._check_rights(documents)
@@ -196,7 +161,7 @@ class PaymentClickPassWizard(models.TransientModel):
             return _("Only a posted customer invoice can be charged with CLICK Pass.")
         if document._name == 'sale.order' and document.state != 'sale':
             return _("Only a confirmed sale order can be charged with CLICK Pass.")
-        if document.currency_id.name not in const.SUPPORTED_CURRENCIES:
+        if not document.currency_id._click_is_supported():
             return _("%(document)s is in %(currency)s; Click takes so'm (UZS) only.",
                      document=document.display_name, currency=document.currency_id.name)
         return None
