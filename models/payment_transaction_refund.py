@@ -17,7 +17,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api import merchant
+from odoo.addons.payment_click.click_api import merchant, shop
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError, Reversal
 
@@ -219,14 +219,15 @@ class PaymentTransaction(models.Model):
 
         - ``source``: ``'reversal'``;
         - ``reference``, ``provider_id``: the refund transaction;
-        - ``payment_id``: Click's id of the payment reversed, as the refunded payment holds it;
+        - ``payment_id``: Click's id (an integer) of the payment reversed;
         - ``reversal``: ``'done'``, ``'not_done'`` or ``'unknown'`` (the values of ``merchant.Reversal``);
         - ``note``: what to record on the refund and its documents, or None.
         """
         self.ensure_one()
         return {
             'source': 'reversal', 'reference': self.reference, 'provider_id': self.provider_id.id,
-            'payment_id': self.source_transaction_id.provider_reference, 'reversal': state.value, 'note': note,
+            'payment_id': shop.read_id(self.source_transaction_id.provider_reference or ''), 'reversal': state.value,
+            'note': note,
         }
 
     def _click_apply_reversal(self, data):
@@ -236,7 +237,7 @@ class PaymentTransaction(models.Model):
         meanwhile (a replayed request, the status sync) is left as it is.
         """
         self.ensure_one()
-        if data['payment_id'] != self.source_transaction_id.provider_reference:
+        if data['payment_id'] != shop.read_id(self.source_transaction_id.provider_reference or ''):
             raise ValidationError(_("Click's answer on the reversal of payment %(payment)s is not about %(refund)s.",
                                     payment=data['payment_id'], refund=self.reference))
         if self.state not in ('draft', 'pending'):

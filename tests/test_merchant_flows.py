@@ -5,7 +5,7 @@ from unittest.mock import patch
 from lxml import etree
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -460,7 +460,7 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self.assertEqual(refund_tx.state, 'done')
         data = refund_tx._click_reversal_data(Reversal.DONE)
         self.assertEqual((data['reference'], data['provider_id'], data['payment_id']),
-                         (refund_tx.reference, self.click.id, tx.provider_reference))
+                         (refund_tx.reference, self.click.id, int(tx.provider_reference)))
 
     @MUTE
     def test_a_reversal_click_already_made_enters_through_the_door(self):
@@ -560,3 +560,7 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self.assertEqual(len(refund_tx.payment_id), 1)
         self.assertFalse(credit_note.amount_residual)
         self.assertEqual(self._emulated(tx).reversed_amount, 15000.0, "Click reversed it once")
+        alien = dict(refund_tx._click_reversal_data(Reversal.NOT_DONE, "Still paid."), payment_id=1)
+        with self.assertRaisesRegex(ValidationError, "not about"):
+            self.env['payment.transaction']._handle_notification_data('click', alien)
+        self.assertEqual(refund_tx.state, 'done')
