@@ -4,16 +4,20 @@ Click's status is asked before each reversal: a reversal Click already made is b
 again. Otherwise the refund transaction core creates is committed pending before Click is asked; an
 answer that is lost leaves it pending, and the status sync settles it from Click's status. Nobody is
 told that nothing was refunded unless Click's status says so.
+
+Every word of Click on a reversal (its answer, its status asked after a refusal, before a reversal or
+by the status sync) enters through core's door, ``_handle_notification_data('click', data)``, with
+``data`` made by ``_click_reversal_data``; ``_click_apply_reversal`` applies it on the locked refund.
 """
 import logging
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api import merchant
+from odoo.addons.payment_click.click_api import merchant, shop
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError, Reversal
 
@@ -47,7 +51,7 @@ class PaymentTransaction(models.Model):
             or self._click_credit_note_owing(amount)
         refund_tx.write({'provider_reference': self.provider_reference, 'invoice_ids': credit_note.ids})
         if already_reversed:
-            refund_tx._click_book_reversal(_(
+            refund_tx._click_handle_reversal(Reversal.DONE, _(
                 "Click had reversed the payment %(reference)s already: its refund of %(amount)s is booked, and "
                 "Click was not asked again.", reference=self.reference, amount=refund_tx._click_refund_amount_text(),
             ))
@@ -147,7 +151,7 @@ class PaymentTransaction(models.Model):
     # === BUSINESS METHODS - REVERSAL (on the refund transaction) === #
 
     def _click_request_reversal(self):
-        """Ask Click to reverse this refund's amount, and settle the refund with its answer."""
+        """Ask Click to reverse this refund's amount; its answer enters through the door."""
         self.ensure_one()
         source = self.source_transaction_id
         amount = -to_decimal(self.amount)
@@ -167,43 +171,88 @@ class PaymentTransaction(models.Model):
                 if amount != source._click_left_to_reverse():  # Click's status shows a full reversal only
                     message += ' ' + _("A partial reversal leaves the payment paid at Click: only Click's merchant "
                                        "cabinet tells whether this one happened.")
-                self._click_wait_for_reversal(message)
+                self._click_handle_reversal(Reversal.UNKNOWN, message)
             else:
-                self._click_settle_refusal(error, client)
+                self._click_handle_refusal(error, client)
             return
-        self._click_book_reversal(_("Click reversed %s.", self._click_refund_amount_text()))
+        self._click_handle_reversal(Reversal.DONE, _("Click reversed %s.", self._click_refund_amount_text()))
 
-    def _click_settle_refusal(self, error, client):
-        """Settle a reversal Click refused, once Click's status tells whether the payment was reversed after all."""
+    def _click_handle_refusal(self, error, client):
+        """Ask Click's status of the payment after it refused to reverse it: the refusal does not tell whether
+        it had reversed it already."""
         source = self.source_transaction_id
         try:
             state = merchant.reversal_state(client.payment_status(source.provider_reference).get('payment_status'))
         except MerchantApiError:
             state = Reversal.UNKNOWN
         if state is Reversal.DONE:
-            self._click_book_reversal(_(
+            message = _(
                 "Click refused to reverse %(reference)s again (%(error)s): it had reversed it already. The refund of "
                 "%(amount)s is booked.", reference=source.reference, error=error,
                 amount=self._click_refund_amount_text(),
-            ))
+            )
         elif state is Reversal.NOT_DONE:
-            self._set_error(_(
+            message = _(
                 "Click did not reverse the payment %(reference)s: %(error)s Click reports the payment as still paid, "
                 "so nothing was refunded; you can refund the customer by bank transfer instead.",
                 reference=source.reference, error=error,
-            ))
+            )
         else:
-            self._click_wait_for_reversal(_(
+            message = _(
                 "Click refused to reverse %(reference)s (%(error)s), but could not be asked whether the payment is "
                 "still paid. Odoo asks Click shortly: do not refund the customer in any other way meanwhile.",
                 reference=source.reference, error=error,
-            ))
+            )
+        self._click_handle_reversal(state, message)
 
-    def _click_wait_for_reversal(self, message):
-        """Leave the refund pending for the status sync, saying so on the documents."""
-        self._set_pending(state_message=message, extra_allowed_states=('pending',))
-        self._click_refund_note(message)
-        _logger.info("Click reversal %s left for the status sync: %s", self.reference, message)
+    def _click_handle_reversal(self, state, note=None):
+        """Pass Click's word on this refund's reversal through the payment framework's door.
+
+        :param Reversal state: what Click's answer tells of the reversal
+        :param str note: what to record on the refund and its documents; without it, an unknown outcome
+                         changes nothing
+        """
+        self.env['payment.transaction']._handle_notification_data('click', self._click_reversal_data(state, note))
+
+    def _click_reversal_data(self, state, note=None):
+        """The notification data of Click's word on this refund's reversal.
+
+        - ``source``: ``'reversal'``;
+        - ``reference``, ``provider_id``: the refund transaction;
+        - ``payment_id``: Click's id (an integer) of the payment reversed;
+        - ``reversal``: ``'done'``, ``'not_done'`` or ``'unknown'`` (the values of ``merchant.Reversal``);
+        - ``note``: what to record on the refund and its documents, or None.
+        """
+        self.ensure_one()
+        return {
+            'source': 'reversal', 'reference': self.reference, 'provider_id': self.provider_id.id,
+            'payment_id': shop.read_id(self.source_transaction_id.provider_reference or ''), 'reversal': state.value,
+            'note': note,
+        }
+
+    def _click_apply_reversal(self, data):
+        """Apply Click's word on this refund's reversal (``_click_reversal_data``), under the refund's row lock.
+
+        Done books it, not done puts it in error, unknown leaves it pending with the note. A refund settled
+        meanwhile (a replayed request, the status sync) is left as it is.
+        """
+        self.ensure_one()
+        if data['payment_id'] != shop.read_id(self.source_transaction_id.provider_reference or ''):
+            raise ValidationError(_("Click's answer on the reversal of payment %(payment)s is not about %(refund)s.",
+                                    payment=data['payment_id'], refund=self.reference))
+        if self.state not in ('draft', 'pending'):
+            _logger.info("Click reversal %s is settled already (%s): left as it is", self.reference, self.state)
+            return
+        state, note = Reversal(data['reversal']), data.get('note')
+        if state is Reversal.DONE:
+            self._click_book_reversal(note)
+        elif state is Reversal.NOT_DONE:
+            self._set_error(note)
+            self._click_refund_note(note)
+        elif note:
+            self._set_pending(state_message=note, extra_allowed_states=('pending',))
+            self._click_refund_note(note)
+            _logger.info("Click reversal %s left for the status sync: %s", self.reference, note)
 
     def _click_book_reversal(self, message):
         """Book the reversal Click made: the refund is done and its payment settles a credit note, else a
@@ -256,14 +305,12 @@ class PaymentTransaction(models.Model):
             record.message_post(body=message, subtype_xmlid='mail.mt_note')
 
     def _click_refund_todo(self, summary, note):
-        """Leave ``note`` and a to-do on the refunded documents, for the user who refunded (else the accountant)."""
+        """Leave ``note`` and a to-do on the refunded documents, for the user who refunded (else the accountant);
+        each refund gets its own, even where an earlier refund's to-do is still open."""
         user = self.env.user if self.env.uid != SUPERUSER_ID and self.env.user._is_internal() \
             else self._click_accountant()
         for record in self._click_refund_documents():
-            record.message_post(body=note, subtype_xmlid='mail.mt_note')
-            record.with_context(mail_notify_force_send=False).activity_schedule(
-                'mail.mail_activity_data_todo', summary=summary, note=note, user_id=user.id,
-            )
+            record._click_note_and_todo(note, summary, user, once=False)
 
     def _click_refund_amount_text(self):
         return format_amount(self.env, -self.amount, self.currency_id)
@@ -294,38 +341,63 @@ class PaymentTransaction(models.Model):
         return super()._click_sync_status(client)
 
     def _click_sync_refund(self, client=None):
-        """Settle this pending refund with Click's status of the payment it reverses.
+        """Settle this pending refund with Click's status of the payment it reverses, through the door.
 
         A reversed payment books it; a payment still paid means a full reversal did not happen; anything
-        else leaves it pending.
+        else leaves it pending, unchanged.
 
         :return: what Click said, in words for the user
         :raise MerchantApiError: when Click could not be asked; nothing changed then
         """
         self.ensure_one()
-        self.env.cr.execute(SQL(
-            "SELECT id FROM payment_transaction WHERE id = %s FOR NO KEY UPDATE", self.id,
-        ), log_exceptions=False)  # a serialization failure here is expected and replayed
-        self.invalidate_recordset()
         source = self.source_transaction_id
         if self.state != 'pending':
-            return _("The refund %(refund)s of %(reference)s is settled already.",
-                     refund=self.reference, reference=source.reference)
+            return self._click_settled_message()
         client = client or self.provider_id.sudo()._click_get_merchant_client()
         payment_status = client.payment_status(source.provider_reference).get('payment_status')
         full = -to_decimal(self.amount) == source._click_left_to_reverse()
         state = merchant.reversal_state(payment_status, full=full)
         if state is Reversal.DONE:
-            self._click_book_reversal(_("Click reports the payment %(reference)s reversed: the refund of %(amount)s "
-                                        "is booked.", reference=source.reference,
-                                        amount=self._click_refund_amount_text()))
+            self._click_handle_reversal(state, _(
+                "Click reports the payment %(reference)s reversed: the refund of %(amount)s is booked.",
+                reference=source.reference, amount=self._click_refund_amount_text(),
+            ))
         elif state is Reversal.NOT_DONE:
-            self._set_error(_(
+            self._click_handle_reversal(state, _(
                 "Click reports the payment %(reference)s as still paid: it did not reverse it, so nothing was "
                 "refunded. Refund it again, or by bank transfer.", reference=source.reference,
             ))
-            self._click_refund_note(self.state_message)
         else:
+            self._click_handle_reversal(state)
             return _("Click does not tell yet whether it reversed %(amount)s of %(reference)s (status %(status)s).",
                      amount=self._click_refund_amount_text(), reference=source.reference, status=payment_status)
         return self.state_message
+
+    def _click_settled_message(self):
+        return _("The refund %(refund)s of %(reference)s is settled already.",
+                 refund=self.reference, reference=self.source_transaction_id.reference)
+
+    # === BUSINESS METHODS - PROCESSING (until the Click door is merged) === #
+
+    # REVERSAL-DOOR-SHIM: replaced by the door at merge
+    def _get_tx_from_notification_data(self, provider_code, notification_data):
+        """Override of `payment` to find and row-lock the refund named by a reversal's data."""
+        tx = super()._get_tx_from_notification_data(provider_code, notification_data)
+        if provider_code != 'click' or notification_data.get('source') != 'reversal':
+            return tx
+        self.env.cr.execute(SQL(
+            "SELECT id FROM payment_transaction WHERE reference = %s AND provider_id = %s FOR NO KEY UPDATE",
+            notification_data['reference'], notification_data['provider_id'],
+        ), log_exceptions=False)  # a serialization failure here is expected and replayed
+        tx = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if not tx:
+            raise ValidationError(_("Click: no refund %s to apply a reversal to.", notification_data['reference']))
+        tx.invalidate_recordset()
+        return tx
+
+    # REVERSAL-DOOR-SHIM: replaced by the door at merge
+    def _process_notification_data(self, notification_data):
+        """Override of `payment` to apply Click's word on a reversal."""
+        super()._process_notification_data(notification_data)
+        if self.provider_code == 'click' and notification_data.get('source') == 'reversal':
+            self._click_apply_reversal(notification_data)

@@ -1,6 +1,10 @@
 """Refunds of one Click payment racing on separate database connections, as on two Odoo workers."""
+from datetime import timedelta
+from unittest.mock import patch
+
 from odoo import fields
 from odoo.service.model import retrying
+from odoo.tools import SQL, mute_logger
 from odoo.tests import tagged
 
 from odoo.addons.payment_click.click_api.emulator import new_click_id
@@ -54,6 +58,12 @@ class TestConcurrentRefunds(ClickCommittedCase):
             retrying(tx.action_refund, env)
             return 'refunded'
 
+    def _sync_in_own_transaction(self, start):
+        """What the status sync's cron does: its own cursor, a commit."""
+        with self._committed_env() as env:
+            start()
+            env['payment.transaction']._cron_click_sync_status()
+
     def test_simultaneous_refunds_reverse_once(self):
         answers = self._race_threads([self._refund_in_own_transaction] * RACERS, timeout=90)
         self.assertEqual(answers.count('refunded'), 1, answers)
@@ -63,6 +73,44 @@ class TestConcurrentRefunds(ClickCommittedCase):
         with self._committed_env() as env:
             refunds = env['payment.transaction'].browse(self.tx_id).child_transaction_ids
             self.assertEqual(refunds.mapped('state'), ['done'], "one refund")
+            emulated = env['payment.click.emulator.payment'].browse(self.emulated_id)
+            self.assertEqual((emulated.payment_status, emulated.reversed_amount), (-9, 15000.0),
+                             "Click reversed the payment once")
+
+    @mute_logger('odoo.service.model')
+    def test_a_refund_replayed_after_clicks_answer_books_one_refund(self):
+        """The request fails to serialize as Click's answer enters the door: Odoo replays it, and the
+        replay finds the refund on record, under way; the status sync books it, once."""
+        Transaction = self.registry['payment.transaction']
+        door = Transaction._handle_notification_data
+
+        def another_worker_writes_first(records, provider_code, data):
+            if not door_calls:  # another worker writes on the refund since this request began
+                records.env.cr.execute(SQL("SELECT id FROM payment_transaction WHERE reference = %s",
+                                           data['reference']))
+                with self._committed_env() as env:
+                    env['payment.transaction'].search([('reference', '=', data['reference'])]).state_message = "Busy"
+            door_calls.append(data['reversal'])
+            return door(records, provider_code, data)
+
+        door_calls = []
+        door_patch = patch.object(Transaction, '_handle_notification_data', autospec=True,
+                                  side_effect=another_worker_writes_first)
+        door_patch.start()
+        self.addCleanup(door_patch.stop)
+        answers = self._race_threads([self._refund_in_own_transaction], timeout=90)
+        self.assertEqual(len(answers), 1)
+        self.assertRegex(answers[0], "is under way")
+        self.assertEqual(door_calls, ['done'], "Click reversed it; the answer was lost with the request")
+        with self._committed_env() as env:
+            refund = env['payment.transaction'].browse(self.tx_id).child_transaction_ids
+            self.assertEqual(refund.state, 'pending', "on record before Click was asked")
+            refund.last_state_change -= timedelta(minutes=refund.provider_id.click_sync_delay + 1)
+        self._race_threads([self._sync_in_own_transaction], timeout=90)
+        with self._committed_env() as env:
+            tx = env['payment.transaction'].browse(self.tx_id)
+            self.assertEqual(tx.child_transaction_ids.mapped('state'), ['done'], "one refund, booked")
+            self.assertEqual(door_calls, ['done', 'done'], "the sync's word enters through the door too")
             emulated = env['payment.click.emulator.payment'].browse(self.emulated_id)
             self.assertEqual((emulated.payment_status, emulated.reversed_amount), (-9, 15000.0),
                              "Click reversed the payment once")

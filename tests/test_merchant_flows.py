@@ -5,13 +5,13 @@ from unittest.mock import patch
 from lxml import etree
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api.merchant import MerchantClient, MerchantTransportError
+from odoo.addons.payment_click.click_api.merchant import MerchantClient, MerchantTransportError, Reversal
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.tests.common import ClickCommon
 
@@ -434,3 +434,133 @@ class TestMerchantFlows(AccountPaymentCommon, ClickCommon):
         self._make_refund_due_for_the_sync(refund_tx)
         self.env['payment.transaction']._cron_click_sync_status()
         self.assertEqual(refund_tx.state, 'pending', "Click's status cannot tell a partial reversal")
+
+    # === Click's word on a reversal enters through the payment framework's door === #
+
+    def _door(self):
+        """Watch ``_handle_notification_data``, which still handles what goes through it.
+
+        :return: a function giving the outcomes of the reversals that went through the door, in order
+        """
+        Transaction = self.registry['payment.transaction']
+        door = patch.object(Transaction, '_handle_notification_data', autospec=True,
+                            side_effect=Transaction._handle_notification_data)
+        spy = door.start()
+        self.addCleanup(door.stop)
+        return lambda: [call.args[2]['reversal'] for call in spy.call_args_list
+                        if call.args[1] == 'click' and call.args[2]['source'] == 'reversal']
+
+    @MUTE
+    def test_clicks_answer_to_a_reversal_enters_through_the_door(self):
+        tx = self._paid_invoice_tx()
+        reversals = self._door()
+        self._credit_note().action_click_refund()
+        self.assertEqual(reversals(), ['done'])
+        refund_tx = tx.child_transaction_ids
+        self.assertEqual(refund_tx.state, 'done')
+        data = refund_tx._click_reversal_data(Reversal.DONE)
+        self.assertEqual((data['reference'], data['provider_id'], data['payment_id']),
+                         (refund_tx.reference, self.click.id, int(tx.provider_reference)))
+
+    @MUTE
+    def test_a_reversal_click_already_made_enters_through_the_door(self):
+        tx = self._paid_invoice_tx()
+        self._emulated(tx)._reverse()
+        self.env.flush_all()
+        reversals = self._door()
+        self._credit_note().action_click_refund()
+        self.assertEqual(reversals(), ['done'])
+        self.assertEqual(tx.child_transaction_ids.state, 'done')
+
+    @MUTE
+    def test_a_refusal_and_clicks_status_after_it_enter_through_the_door(self):
+        tx = self._paid_invoice_tx()
+        self._emulated(tx).payment_date -= timedelta(days=62)  # Click refuses: out of its window
+        self.env.flush_all()
+        reversals = self._door()
+        self._credit_note().action_click_refund()
+        self.assertEqual(reversals(), ['not_done'])
+        self.assertEqual(tx.child_transaction_ids.state, 'error')
+
+    @MUTE
+    def test_a_refusal_whose_status_cannot_be_asked_enters_the_door_as_unknown(self):
+        tx = self._paid_invoice_tx()
+        self._emulated(tx).payment_date -= timedelta(days=62)
+        self.env.flush_all()
+        real_status = MerchantClient.payment_status
+        asked = []
+
+        def unreachable_after_the_refusal(client, payment_id):
+            asked.append(payment_id)
+            if len(asked) > 1:
+                raise MerchantTransportError("no answer", timeout=True)
+            return real_status(client, payment_id)
+
+        reversals = self._door()
+        with patch.object(MerchantClient, 'payment_status', autospec=True, side_effect=unreachable_after_the_refusal):
+            self._credit_note().action_click_refund()
+        self.assertEqual(len(asked), 2, "asked before the reversal, and after Click refused it")
+        self.assertEqual(reversals(), ['unknown'])
+        refund_tx = tx.child_transaction_ids
+        self.assertEqual(refund_tx.state, 'pending', "nobody is told nothing was refunded before Click says so")
+        self.assertIn("could not be asked whether the payment is still paid", refund_tx.state_message)
+        self._make_refund_due_for_the_sync(refund_tx)
+        self.env['payment.transaction']._cron_click_sync_status()
+        self.assertEqual(reversals(), ['unknown', 'not_done'])
+        self.assertEqual(refund_tx.state, 'error')
+
+    @MUTE
+    def test_a_lost_answer_and_the_status_sync_enter_through_the_door(self):
+        """The answer is lost, and Click did not reverse: the sync puts the refund in error from Click's status."""
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note()
+        reversals = self._door()
+        with patch.object(MerchantClient, 'reverse_payment', autospec=True,
+                          side_effect=MerchantTransportError("no answer", timeout=True)):
+            credit_note.action_click_refund()
+        refund_tx = tx.child_transaction_ids
+        self.assertEqual((reversals(), refund_tx.state), (['unknown'], 'pending'))
+        self._make_refund_due_for_the_sync(refund_tx)
+        self.env['payment.transaction']._cron_click_sync_status()
+        self.assertEqual(reversals(), ['unknown', 'not_done'])
+        self.assertEqual(refund_tx.state, 'error')
+        self.assertIn("still paid", refund_tx.state_message)
+        self.assertEqual(credit_note.payment_state, 'not_paid')
+
+    @MUTE
+    def test_the_status_sync_of_an_untold_partial_reversal_enters_the_door_and_changes_nothing(self):
+        self.click.click_partial_refund = True
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note(amount=5000.0)
+        with patch.object(MerchantClient, 'partial_reverse_payment', autospec=True,
+                          side_effect=MerchantTransportError("no answer", timeout=True)):
+            credit_note.action_click_refund()
+        refund_tx = tx.child_transaction_ids
+        notes = [('model', '=', 'account.move'), ('res_id', 'in', (self.invoice + credit_note).ids)]
+        message, noted = refund_tx.state_message, self.env['mail.message'].search_count(notes)
+        self._make_refund_due_for_the_sync(refund_tx)
+        reversals = self._door()
+        answer = credit_note.action_click_sync_status()
+        self.assertEqual(reversals(), ['unknown'])
+        self.assertIn("does not tell yet", answer['params']['message'])
+        self.assertEqual((refund_tx.state, refund_tx.state_message), ('pending', message))
+        self.assertEqual(self.env['mail.message'].search_count(notes), noted, "no note at each run of the sync")
+
+    @MUTE
+    def test_a_second_word_on_a_settled_reversal_changes_nothing(self):
+        """A replayed or late answer (the sync, a second worker) finds the refund booked, and leaves it so."""
+        tx = self._paid_invoice_tx()
+        credit_note = self._credit_note()
+        credit_note.action_click_refund()
+        refund_tx = tx.child_transaction_ids
+        self.assertEqual(refund_tx.state, 'done')
+        refund_tx._click_handle_reversal(Reversal.NOT_DONE, "Click reports the payment as still paid.")
+        refund_tx._click_handle_reversal(Reversal.DONE, "Click reversed it.")
+        self.assertEqual(refund_tx.state, 'done')
+        self.assertEqual(len(refund_tx.payment_id), 1)
+        self.assertFalse(credit_note.amount_residual)
+        self.assertEqual(self._emulated(tx).reversed_amount, 15000.0, "Click reversed it once")
+        alien = dict(refund_tx._click_reversal_data(Reversal.NOT_DONE, "Still paid."), payment_id=1)
+        with self.assertRaisesRegex(ValidationError, "not about"):
+            self.env['payment.transaction']._handle_notification_data('click', alien)
+        self.assertEqual(refund_tx.state, 'done')
