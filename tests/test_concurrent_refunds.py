@@ -3,7 +3,7 @@ from odoo import fields
 from odoo.service.model import retrying
 from odoo.tests import tagged
 
-from odoo.addons.payment_click.click_api.emulator import new_click_id
+from odoo.addons.payment_click.click_api.shop_client import new_click_id
 from odoo.addons.payment_click.tests.common import ClickCommittedCase
 
 RACERS = 3

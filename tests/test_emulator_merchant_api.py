@@ -10,7 +10,7 @@ from odoo.tests import BaseCase, tagged
 from odoo.tools import format_amount, mute_logger
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api.emulator import (
+from odoo.addons.payment_click.emulator.click import (
     CANCELLED_BY_CLICK,
     DECLINED_NOTE,
     INVOICE_DELETED,
@@ -20,7 +20,6 @@ from odoo.addons.payment_click.click_api.emulator import (
     MerchantCode,
     MerchantRefusal,
     decide_reversal,
-    new_click_id,
     read_amount,
     read_phone,
     tashkent_time,
@@ -34,7 +33,8 @@ from odoo.addons.payment_click.click_api.merchant import (
     merchant_auth_header,
 )
 from odoo.addons.payment_click.click_api.shop import PAYMENT_SUCCESSFUL
-from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
+from odoo.addons.payment_click.click_api.shop_client import new_click_id
+from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.tests.common import SECRET_KEY, ClickCommon
 
 OK = {'error_code': 0, 'error_note': 'Success'}

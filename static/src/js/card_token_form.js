@@ -35,7 +35,7 @@ paymentForm.include({
      *
      * @private
      * @param {boolean} show - Whether to show the code's step.
-     * @param {object} answer - What Click answered the card: `phone_number` and, in test mode, `test_code`.
+     * @param {object} answer - What Click answered the card: `phone_number`.
      * @return {void}
      */
     _clickCardShowCodeStep(show, answer = {}) {
@@ -47,8 +47,6 @@ paymentForm.include({
         form.querySelector('.o_click_card_sms').classList.toggle('d-none', !show);
         form.querySelector('input[name="o_click_card_sms"]').value = '';
         form.querySelector('.o_click_card_phone').textContent = answer.phone_number ?? '';
-        form.querySelector('.o_click_card_test_code').classList.toggle('d-none', !answer.test_code);
-        form.querySelector('.o_click_card_test_code_value').textContent = answer.test_code ?? '';
         form.querySelector('.o_click_card_resent').classList.add('d-none');
     },
 
@@ -131,7 +129,7 @@ paymentForm.include({
      *
      * @private
      * @param {string} reference - The reference of the transaction.
-     * @return {Promise<object>} What Click answered: `phone_number` and, in test mode, `test_code`.
+     * @return {Promise<object>} What Click answered: `phone_number`.
      */
     _clickCardRequestCode(reference) {
         const { cardNumber, expireDate } = this._clickCardValues();
