@@ -310,6 +310,19 @@ class TestEmulatorMerchantApi(MerchantEmulatorCase):
 
     # === Fault switch === #
 
+    def test_the_fault_switch_is_the_emulators_own_setting_for_providers_in_test_mode(self):
+        self.assertNotIn('click_emulator_fault', self.env['payment.provider']._fields, "not on the provider's form")
+        disabled = self.click.copy({'name': "Click off", 'click_service_id': '70001'})
+        services = self.env['payment.click.emulator.service']
+        action = services._action_open_settings()
+        listed = services.search(action['domain'])
+        self.assertIn(self.click, listed.provider_id, "each Click provider in test mode gets its line")
+        self.assertEqual(disabled.state, 'disabled')
+        self.assertNotIn(disabled, listed.provider_id, "the emulator serves providers in test mode only")
+        listed.filtered(lambda service: service.provider_id == self.click).fault = 'http_500'
+        self.env.flush_all()
+        self.assertEqual(self._refusal(MerchantHttpError, self.api.invoice_status, 1).status, 500)
+
     def test_fault_http_500(self):
         self._set_emulator_fault('http_500')
         refusal = self._refusal(MerchantHttpError, self.api.invoice_status, 1)

@@ -14,7 +14,7 @@ class PaymentClickEmulatorService(models.Model):
         domain=[('code', '=', 'click'), ('state', '=', 'test')],
     )
     fault = fields.Selection(
-        string="Fault", selection=click.FAULTS, default='none', required=True,
+        selection=click.FAULTS, default='none', required=True,
         help="Make the Click emulator misbehave the way Click can, to see how Odoo copes.",
     )
     pass_confirm = fields.Boolean(
