@@ -1,4 +1,5 @@
 from . import controllers
+from . import emulator
 from . import models
 from . import wizard
 

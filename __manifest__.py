@@ -17,6 +17,7 @@
     'data': [
         'security/ir.model.access.csv',
         'security/payment_click_settlement_security.xml',
+        'emulator/security/ir.model.access.csv',
 
         'report/payment_click_self_test_reports.xml',  # Before the self-test's form, which prints it
         'report/payment_click_self_test_templates.xml',
@@ -32,11 +33,12 @@
         'views/payment_provider_views.xml',
         'views/payment_transaction_views.xml',
         'views/payment_transaction_fiscal_views.xml',
-        'views/emulator_templates.xml',
         'views/payment_click_self_test_views.xml',
         'views/payment_click_settlement_views.xml',
         'views/payment_provider_settlement_views.xml',
         'views/click_pass_views.xml',
+        'emulator/views/emulator_templates.xml',
+        'emulator/views/payment_click_emulator_service_views.xml',
 
         'wizard/payment_click_fiscal_receipt_wizard_views.xml',
         'wizard/payment_click_invoice_wizard_views.xml',

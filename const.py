@@ -4,9 +4,13 @@ from datetime import timedelta
 # Click's hosted payment page (SPEC §5.1); Click's own plug-ins use the form without a slash.
 PAYMENT_PAGE_URL = 'https://my.click.uz/services/pay'
 
-# Click's inline payment window (SPEC §6), and the module's stand-in for it in test mode.
+# Click's inline payment window (SPEC §6).
 CHECKOUT_SCRIPT_URL = 'https://my.click.uz/pay/checkout.js'
-EMULATOR_CHECKOUT_SCRIPT_URL = '/payment_click/static/emulator/checkout.js'
+
+# Test mode: the addresses of the module's emulator of Click (emulator/), which serves them.
+EMULATOR_PAYMENT_PAGE_URL = '/payment/click/emulator/services/pay'
+EMULATOR_CHECKOUT_SCRIPT_URL = f'/payment_click/static/emulator/checkout.js?payment_page={EMULATOR_PAYMENT_PAGE_URL}'
+EMULATOR_MERCHANT_API_URL = '/payment/click/emulator/v2/merchant/'
 PAYMENT_WINDOWS = [
     ('redirect', "Redirect: Click's payment page"),
     ('inline', "Inline: Click's window on the shop's page"),
@@ -35,18 +39,6 @@ CHARGE_UNDER_WAY = timedelta(hours=1)
 
 # How long core's post-processing cron keeps trying a transaction (payment's _cron_post_process).
 POST_PROCESSING_RETRY_LIMIT = timedelta(days=4)
-
-# What the test-mode emulator can be told to get wrong, the way Click can.
-EMULATOR_FAULTS = [
-    ('none', "None: behave like Click"),
-    ('slow', "Merchant API answers after the client has given up"),
-    ('slow_reversal', "Reversals are carried out, but answered after the client has given up"),
-    ('http_500', "Merchant API fails with HTTP 500"),
-    ('http_401', "Merchant API refuses the credentials (HTTP 401)"),
-    ('business_error', "Merchant API refuses the call (error_code -1)"),
-    ('drop_complete', "Payments are debited but Complete is never sent"),
-    ('oldest_attempt', "Status by reference answers with the oldest attempt of the payment"),
-]
 
 # Cards typed at checkout, paid through a Click card token and optionally saved (SPEC §7.5.7-10).
 CARD_PAYMENT_METHOD_CODE = 'click_card'

@@ -27,8 +27,10 @@ MAX_LABELS = 300
 MAX_LABEL_LENGTH = 21
 MAX_UINT64 = 2 ** 64 - 1
 ELLIPSIS = '…'
-SPIC_PATTERN = re.compile(r'[0-9]{17}')
-COMMISSION_ID_PATTERNS = {'TIN': re.compile(r'[0-9]{9}'), 'PINFL': re.compile(r'[0-9]{14}')}
+SPIC_LENGTH = 17  # digits
+COMMISSION_ID_LENGTHS = {'TIN': 9, 'PINFL': 14}  # digits
+SPIC_PATTERN = re.compile(f'[0-9]{{{SPIC_LENGTH}}}')
+COMMISSION_ID_PATTERNS = {kind: re.compile(f'[0-9]{{{length}}}') for kind, length in COMMISSION_ID_LENGTHS.items()}
 _ONE = Decimal(1)
 
 

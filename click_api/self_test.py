@@ -1,6 +1,6 @@
 """The go-live self-test seen from outside: calls that get no Click answer, and why.
 
-The merchant's server plays Click's fifteen scenarios (``emulator.run_scenarios``) and probes its
+The merchant's server plays Click's fifteen scenarios (``shop_client.run_scenarios``) and probes its
 own public address through ``SelfTestClient``; ``likely_cause`` names the deployment mistake that
 most often explains a step that failed.
 """
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import requests
 
-from .emulator import ShopClient, ShopResponse
+from .shop_client import ShopClient, ShopResponse
 from .shop import ShopError
 
 
@@ -105,7 +105,7 @@ def delivery_problem(response):
 
 
 def likely_cause(result):
-    """What most likely made a scenario step (an ``emulator.StepResult``) fail; None when it passed."""
+    """What most likely made a scenario step (a ``shop_client.StepResult``) fail; None when it passed."""
     if result.passed:
         return None
     if problem := delivery_problem(result.response):

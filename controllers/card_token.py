@@ -4,7 +4,6 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
-from odoo.addons.payment_click.click_api import emulator_cards
 from odoo.addons.payment_click.controllers.main import VISITOR_JSON_ROUTE
 
 
@@ -23,15 +22,11 @@ class ClickCardTokenController(http.Controller):
 
         Asked again with the same card, Click texts a new code: "Send a new code".
 
-        :return: ``phone_number``, the masked phone Click texted, and in test mode ``test_code``
+        :return: ``phone_number``, the masked phone Click texted
         :raise UserError: saying what to fix
         """
         tx_sudo = self._monitored_transaction(reference)
-        phone_number = tx_sudo._click_request_card_token(card_number, expire_date, request.session.sid)
-        answer = {'phone_number': phone_number}
-        if tx_sudo.provider_id.state == 'test':
-            answer['test_code'] = str(emulator_cards.SMS_CODE)
-        return answer
+        return {'phone_number': tx_sudo._click_request_card_token(card_number, expire_date, request.session.sid)}
 
     @http.route(_verify_url, **VISITOR_JSON_ROUTE)
     def click_card_verify(self, reference=None, sms_code=None, **_kwargs):

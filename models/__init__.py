@@ -2,9 +2,6 @@ from . import account_move
 from . import account_partial_reconcile
 from . import mail_thread
 from . import payment_click_attempt
-from . import payment_click_emulator
-from . import payment_click_emulator_card
-from . import payment_click_emulator_pass
 from . import payment_click_self_test
 from . import payment_click_settlement
 from . import payment_provider

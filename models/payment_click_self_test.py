@@ -6,7 +6,7 @@ from odoo.service.model import retrying
 from odoo.tools import config, format_datetime
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api.emulator import run_scenarios
+from odoo.addons.payment_click.click_api.shop_client import run_scenarios
 from odoo.addons.payment_click.click_api.self_test import Cause, UnansweredCall, likely_cause
 
 

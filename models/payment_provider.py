@@ -8,8 +8,6 @@ from odoo.tools import hmac
 
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api import deployment, merchant, self_test
-from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
-from odoo.addons.payment_click.controllers.emulator_merchant import ClickMerchantEmulatorController
 from odoo.addons.payment_click.controllers.main import ClickController
 from odoo.addons.payment_click.controllers.self_test import ClickSelfTestController
 
@@ -89,11 +87,6 @@ class PaymentProvider(models.Model):
         help="At most this many SMS codes and Click invoices, all visitors together, that checkout asks "
              "Click to send within an hour. Each card or phone number, and each browser session, also "
              "gets a few an hour at most.",
-    )
-    click_emulator_fault = fields.Selection(
-        string="Emulator Fault", selection=const.EMULATOR_FAULTS, default='none', required=True,
-        help="Test mode only: make the Click emulator misbehave the way Click can, to see how Odoo "
-             "copes.",
     )
 
     # === COMPUTE METHODS === #
@@ -186,7 +179,7 @@ class PaymentProvider(models.Model):
         self.ensure_one()
         if self.state == 'enabled':
             return const.PAYMENT_PAGE_URL
-        return url_join(self.get_base_url(), ClickEmulatorController._payment_page_url)
+        return url_join(self.get_base_url(), const.EMULATOR_PAYMENT_PAGE_URL)
 
     def _click_get_checkout_script_url(self):
         """Click's checkout.js for the inline window, or the emulator's version of it in test mode."""
@@ -200,7 +193,7 @@ class PaymentProvider(models.Model):
         if provider.state == 'enabled':
             base_url = merchant.PRODUCTION_BASE_URL
         else:
-            base_url = url_join(provider.get_base_url(), ClickMerchantEmulatorController._base_url)
+            base_url = url_join(provider.get_base_url(), const.EMULATOR_MERCHANT_API_URL)
         return merchant.MerchantClient(
             provider.click_service_id, provider.click_merchant_user_id, provider.click_secret_key,
             base_url=base_url, timeout=timeout,

@@ -15,7 +15,7 @@ from odoo.tools import config, mute_logger
 
 from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 from odoo.addons.payment.tests.http_common import PaymentHttpCommon
-from odoo.addons.payment_click.click_api.emulator import ShopClient
+from odoo.addons.payment_click.click_api.shop_client import ShopClient
 from odoo.addons.payment_click.controllers.main import ClickController
 
 SECRET_KEY = 'TEST_SECRET'
@@ -79,7 +79,7 @@ class ClickCommon(PaymentHttpCommon):
 
     def _set_emulator_fault(self, fault):
         """Make the emulator misbehave; flushed, since it reads the provider from the database."""
-        self.click.click_emulator_fault = fault
+        self.env['payment.click.emulator.service']._of(self.click).fault = fault
         self.env.flush_all()
 
     def _wait_for_click(self):

@@ -12,7 +12,9 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
-from odoo.addons.payment_click.click_api import emulator_cards
+from odoo.addons.payment_click.emulator import cards as emulator_cards
+from odoo.addons.payment_click.emulator.click import PAYER_PHONE
+from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.controllers.card_token import ClickCardTokenController
 from odoo.addons.payment_click.tests.test_click_invoices import ClickInvoiceCommon, ClickShopCommon
@@ -155,7 +157,10 @@ class TestCardTokens(ClickCardCommon):
         self.assertEqual((tx.state, tx.operation, tx.tokenize), ('draft', 'online_direct', True))
 
         answer = self._request_token(reference)
-        self.assertEqual(answer, {'phone_number': emulator_cards.MASKED_PHONE, 'test_code': '12345'})
+        self.assertEqual(answer, {'phone_number': emulator_cards.MASKED_PHONE}, "the shop hands out no code")
+        app_page = self.url_open(f'{ClickEmulatorController._app_url}?phone={PAYER_PHONE}').text
+        self.assertIn('8600 12** **** 9012', app_page, "the emulated Click app shows the SMS Click texted")
+        self.assertIn(f'>{emulator_cards.SMS_CODE}<', app_page)
         emulated = self._emulated_tokens()
         self.assertEqual((emulated.masked_card, emulated.temporary, emulated.verified),
                          ('8600 12** **** 9012', False, False), "a reusable token, waiting for its code")

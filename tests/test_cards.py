@@ -3,9 +3,10 @@ from datetime import date, datetime, timedelta
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.payment_click.click_api import cards, emulator_cards
-from odoo.addons.payment_click.click_api.emulator import MerchantRefusal
-from odoo.addons.payment_click.click_api.emulator_cards import CardCode, CardOutcome
+from odoo.addons.payment_click.click_api import cards
+from odoo.addons.payment_click.emulator import cards as emulator_cards
+from odoo.addons.payment_click.emulator.click import MerchantRefusal
+from odoo.addons.payment_click.emulator.cards import CardCode, CardOutcome
 from odoo.addons.payment_click.click_api.merchant import mask_sensitive
 
 TODAY = date(2026, 11, 28)

@@ -16,8 +16,8 @@ from odoo.tools import mute_logger
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api import emulator
-from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
+from odoo.addons.payment_click.emulator import click as emulator
+from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.controllers.main import ClickController
 from odoo.addons.payment_click.tests.common import ClickCommon
 

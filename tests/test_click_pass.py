@@ -12,7 +12,7 @@ from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
-from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
+from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.tests.common import MUTE_CLICK_PASS as MUTE, ClickCommon
 
 

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.payment_click.click_api import emulator_pass, merchant
-from odoo.addons.payment_click.click_api.emulator import CANCELLED_BY_CLICK, MerchantRefusal
+from odoo.addons.payment_click.click_api import merchant
+from odoo.addons.payment_click.emulator import click_pass as emulator_pass
+from odoo.addons.payment_click.emulator.click import CANCELLED_BY_CLICK, MerchantRefusal
 from odoo.addons.payment_click.click_api.merchant import MerchantBusinessError
 from odoo.addons.payment_click.tests.test_merchant_client import OK, ClickServerCase
 

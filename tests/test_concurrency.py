@@ -7,7 +7,7 @@ from odoo.modules.registry import DummyRLock, Registry
 from odoo.service.model import retrying
 from odoo.tests import tagged
 
-from odoo.addons.payment_click.click_api.emulator import ShopClient
+from odoo.addons.payment_click.click_api.shop_client import ShopClient
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.controllers.main import ClickController
 from odoo.addons.payment_click.tests.common import ClickCommittedCase

@@ -7,7 +7,7 @@ from odoo.service.model import retrying
 from odoo.tools import SQL, mute_logger
 from odoo.tests import tagged
 
-from odoo.addons.payment_click.click_api.emulator import new_click_id
+from odoo.addons.payment_click.click_api.shop_client import new_click_id
 from odoo.addons.payment_click.tests.common import ClickCommittedCase
 
 RACERS = 3

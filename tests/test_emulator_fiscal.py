@@ -6,7 +6,7 @@ from datetime import datetime
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.payment_click.click_api.emulator import (
+from odoo.addons.payment_click.emulator.click import (
     CANCELLED_BY_CLICK,
     FISCAL_ITEM_FIELDS,
     MerchantCode,

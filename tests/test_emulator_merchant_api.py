@@ -10,7 +10,7 @@ from odoo.tests import BaseCase, tagged
 from odoo.tools import format_amount, mute_logger
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api.emulator import (
+from odoo.addons.payment_click.emulator.click import (
     CANCELLED_BY_CLICK,
     DECLINED_NOTE,
     INVOICE_DELETED,
@@ -20,7 +20,6 @@ from odoo.addons.payment_click.click_api.emulator import (
     MerchantCode,
     MerchantRefusal,
     decide_reversal,
-    new_click_id,
     read_amount,
     read_phone,
     tashkent_time,
@@ -34,7 +33,8 @@ from odoo.addons.payment_click.click_api.merchant import (
     merchant_auth_header,
 )
 from odoo.addons.payment_click.click_api.shop import PAYMENT_SUCCESSFUL
-from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
+from odoo.addons.payment_click.click_api.shop_client import new_click_id
+from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.tests.common import SECRET_KEY, ClickCommon
 
 OK = {'error_code': 0, 'error_note': 'Success'}
@@ -309,6 +309,19 @@ class TestEmulatorMerchantApi(MerchantEmulatorCase):
                                            'error_note': "The body must be a JSON object."})
 
     # === Fault switch === #
+
+    def test_the_fault_switch_is_the_emulators_own_setting_for_providers_in_test_mode(self):
+        self.assertNotIn('click_emulator_fault', self.env['payment.provider']._fields, "not on the provider's form")
+        disabled = self.click.copy({'name': "Click off", 'click_service_id': '70001'})
+        services = self.env['payment.click.emulator.service']
+        action = services._action_open_settings()
+        listed = services.search(action['domain'])
+        self.assertIn(self.click, listed.provider_id, "each Click provider in test mode gets its line")
+        self.assertEqual(disabled.state, 'disabled')
+        self.assertNotIn(disabled, listed.provider_id, "the emulator serves providers in test mode only")
+        listed.filtered(lambda service: service.provider_id == self.click).fault = 'http_500'
+        self.env.flush_all()
+        self.assertEqual(self._refusal(MerchantHttpError, self.api.invoice_status, 1).status, 500)
 
     def test_fault_http_500(self):
         self._set_emulator_fault('http_500')

@@ -5,8 +5,8 @@ from unittest.mock import patch
 from odoo.tests import tagged
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api import emulator
-from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
+from odoo.addons.payment_click.emulator import click as emulator
+from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.tests.common import ClickCommon
 from odoo.addons.payment_click.tests.test_click_invoices import MUTE, ClickShopCommon
 

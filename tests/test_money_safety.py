@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click.click_api.shop import ShopError
-from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
+from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.tests.common import ClickCommon
 
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',

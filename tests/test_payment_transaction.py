@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
+from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.controllers.main import ClickController
 from odoo.addons.payment_click.tests.common import ClickCommon
 

@@ -12,7 +12,7 @@ from odoo.tools import config, mute_logger
 
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api import deployment, self_test
-from odoo.addons.payment_click.click_api.emulator import ShopResponse, StepResult
+from odoo.addons.payment_click.click_api.shop_client import ShopResponse, StepResult
 from odoo.addons.payment_click.click_api.self_test import Cause, SelfTestClient
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.tests.common import CREDENTIALS, ClickCommon

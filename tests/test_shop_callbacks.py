@@ -5,7 +5,7 @@ import logging
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.payment_click.click_api.emulator import BAD_SIGN, run_scenarios
+from odoo.addons.payment_click.click_api.shop_client import BAD_SIGN, run_scenarios
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.controllers.main import ClickController
 from odoo.addons.payment_click.tests.common import ClickCommon

@@ -9,9 +9,9 @@ from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api.emulator import CANCELLED_BY_CLICK
+from odoo.addons.payment_click.click_api.shop_client import CANCELLED_BY_CLICK
 from odoo.addons.payment_click.click_api.shop import ShopRejection
-from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
+from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.tests.test_click_invoices import ClickInvoiceCommon
 
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',

@@ -11,7 +11,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from click_api.emulator import ShopClient, run_scenarios  # noqa: E402
+from click_api.shop_client import ShopClient, run_scenarios  # noqa: E402
 
 SERVICE_ID, SECRET_KEY = '20002', 'bench-secret-key'
 CONCURRENCY = 8

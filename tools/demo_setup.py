@@ -12,7 +12,7 @@ from odoo import Command, fields
 
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import to_decimal
-from odoo.addons.payment_click.click_api.emulator import ShopClient
+from odoo.addons.payment_click.click_api.shop_client import ShopClient
 from odoo.addons.payment_click.click_api.signing import COMPLETE, PREPARE
 
 SOM_PER_DOLLAR = 12800  # the demo data's prices are meant for dollars

@@ -5,12 +5,13 @@
  * callback) opens the module's emulated Click page in a modal window on the shop's page, and calls
  * callback({status}) when the window closes, on Click's scale (SPEC §6.3: below 0 an error, 0 created,
  * 1 processing, 2 paid): 2 after Pay, Click's error code after Decline, and an error, -1, when the
- * customer closes it with × before paying. Not an Odoo asset: the payment form loads it on demand.
+ * customer closes it with × before paying. Not an Odoo asset: the payment form loads it on demand, from
+ * an address whose `payment_page` query parameter names the emulated page to open.
  */
 (function () {
     'use strict';
 
-    const PAYMENT_PAGE = '/payment/click/emulator/services/pay';
+    const PAYMENT_PAGE = new URL(document.currentScript.src).searchParams.get('payment_page');
     const CLOSED_UNPAID = -1;
 
     window.createPaymentRequest = function (params, callback) {

@@ -23,7 +23,7 @@ export const clickCardMethods = {
      *
      * @private
      * @param {boolean} show - Whether to show the code's step.
-     * @param {object} answer - What Click answered the card: `phone_number` and, in test mode, `test_code`.
+     * @param {object} answer - What Click answered the card: `phone_number`.
      * @return {void}
      */
     _clickCardShowCodeStep(show, answer = {}) {
@@ -35,8 +35,6 @@ export const clickCardMethods = {
         form.querySelector('.o_click_card_sms').classList.toggle('d-none', !show);
         form.querySelector('input[name="o_click_card_sms"]').value = '';
         form.querySelector('.o_click_card_phone').textContent = answer.phone_number ?? '';
-        form.querySelector('.o_click_card_test_code').classList.toggle('d-none', !answer.test_code);
-        form.querySelector('.o_click_card_test_code_value').textContent = answer.test_code ?? '';
         form.querySelector('.o_click_card_resent').classList.add('d-none');
     },
 
@@ -101,7 +99,7 @@ export const clickCardMethods = {
      *
      * @private
      * @param {string} reference - The reference of the transaction.
-     * @return {Promise<object>} What Click answered: `phone_number` and, in test mode, `test_code`.
+     * @return {Promise<object>} What Click answered: `phone_number`.
      */
     _clickCardRequestCode(reference) {
         const { cardNumber, expireDate } = this._clickCardValues();

@@ -77,3 +77,20 @@ export function confirmCode(code, content = "Type the code", expectUnloadPage = 
         },
     ];
 }
+
+/**
+ * Click texted the card's owner a code: in test mode the emulated Click app of the demo payer shows it.
+ */
+export function codeTexted(code) {
+    return {
+        content: "Click texted a code: the emulated Click app shows it",
+        trigger: ".o_click_card_test_code:visible",
+        run: async () => {
+            const page = await (await fetch("/payment/click/emulator/app?phone=998901234567")).text();
+            const shown = new DOMParser().parseFromString(page, "text/html").querySelector(".o_click_sms_code");
+            if (shown?.textContent.trim() !== code) {
+                throw new Error(`The emulated Click app shows no SMS code ${code}.`);
+            }
+        },
+    };
+}

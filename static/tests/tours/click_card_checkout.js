@@ -2,7 +2,7 @@
 
 import { registry } from "@web/core/registry";
 import {
-    checkOutTea, choosePaymentMethod, confirmCode, orderPaid, typeCard,
+    checkOutTea, choosePaymentMethod, codeTexted, confirmCode, orderPaid, typeCard,
 } from "@payment_click/../tests/tours/checkout_steps";
 
 registry.category("web_tour.tours").add("payment_click_card_checkout", {
@@ -21,10 +21,7 @@ registry.category("web_tour.tours").add("payment_click_card_checkout", {
             trigger: 'button[name="o_payment_submit_button"]:enabled',
             run: "click",
         },
-        {
-            content: "Click texted a code; test mode shows it",
-            trigger: '.o_click_card_test_code:contains("test code 12345")',
-        },
+        codeTexted("12345"),
         {
             content: "The phone the code went to is shown",
             trigger: '.o_click_card_phone:contains("99890***4567")',

@@ -2,7 +2,7 @@
 
 import { registry } from "@web/core/registry";
 import {
-    checkOutTea, choosePaymentMethod, confirmCode, orderPaid, typeCard,
+    checkOutTea, choosePaymentMethod, codeTexted, confirmCode, orderPaid, typeCard,
 } from "@payment_click/../tests/tours/checkout_steps";
 
 /**
@@ -59,10 +59,7 @@ registry.category("web_tour.tours").add("payment_click_card_new_code", {
             trigger: 'button[name="o_payment_submit_button"]:enabled',
             run: "click",
         },
-        {
-            content: "Click texted a code",
-            trigger: '.o_click_card_test_code:contains("test code 12345")',
-        },
+        codeTexted("12345"),
         ...refusedCode("11111", "Wrong SMS code"),
         {
             content: "Ask for a new code",

@@ -2,10 +2,9 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.payment_click.click_api import emulator, emulator_pass
-from odoo.addons.payment_click.click_api.emulator import MerchantCode, MerchantRefusal
-
-DEFAULT_PAYER_PHONE = '998901234567'
+from odoo.addons.payment_click.click_api.shop_client import new_click_id
+from odoo.addons.payment_click.emulator import click, click_pass
+from odoo.addons.payment_click.emulator.click import MerchantCode, MerchantRefusal
 
 
 class PaymentClickEmulatorPass(models.Model):
@@ -15,10 +14,10 @@ class PaymentClickEmulatorPass(models.Model):
     _rec_name = 'otp_data'
 
     otp_data = fields.Char(
-        string="Code", required=True, index=True, default=lambda self: emulator_pass.new_otp(),
+        string="Code", required=True, index=True, default=lambda self: click_pass.new_otp(),
         help="What the QR code in the payer's Click app holds.",
     )
-    phone_number = fields.Char(required=True, default=DEFAULT_PAYER_PHONE)
+    phone_number = fields.Char(required=True, default=click.PAYER_PHONE)
     outcome = fields.Selection(
         selection=[
             ('pay', "Pay"),
@@ -28,7 +27,7 @@ class PaymentClickEmulatorPass(models.Model):
         ], required=True, default='pay',
     )
     processing_type = fields.Selection(
-        selection=[(name, name) for name in emulator_pass.PROCESSING_TYPES], required=True, default='UZCARD',
+        selection=[(name, name) for name in click_pass.PROCESSING_TYPES], required=True, default='UZCARD',
     )
     payment_id = fields.Char(string="Paid With", help="Click's payment the code made, once used.")
 
@@ -37,9 +36,9 @@ class PaymentClickEmulatorPass(models.Model):
     @api.model
     def _current(self, phone_number=None):
         """The payer's latest unused, unexpired code, or a new one like the last."""
-        phone_number = phone_number or DEFAULT_PAYER_PHONE
+        phone_number = phone_number or click.PAYER_PHONE
         code = self.search([('phone_number', '=', phone_number)], limit=1)
-        if code and not code.payment_id and fields.Datetime.now() - code.create_date <= emulator_pass.CODE_VALIDITY:
+        if code and not code.payment_id and fields.Datetime.now() - code.create_date <= click_pass.CODE_VALIDITY:
             return code
         return self.create({'phone_number': phone_number, 'outcome': code.outcome or 'pay',
                             'processing_type': code.processing_type or 'UZCARD'})
@@ -50,9 +49,9 @@ class PaymentClickEmulatorPass(models.Model):
 
         :return: what the page tells the payer, and the new code
         """
-        if outcome not in emulator_pass.OUTCOMES or processing_type not in emulator_pass.PROCESSING_TYPES:
+        if outcome not in click_pass.OUTCOMES or processing_type not in click_pass.PROCESSING_TYPES:
             return self.env._("Choose what the payment does and the card to pay with."), self._current(phone_number)
-        code = self.create({'phone_number': phone_number or DEFAULT_PAYER_PHONE, 'outcome': outcome,
+        code = self.create({'phone_number': phone_number or click.PAYER_PHONE, 'outcome': outcome,
                             'processing_type': processing_type})
         outcome_label = dict(self._fields['outcome']._description_selection(self.env))[outcome]
         return self.env._("New CLICK Pass code: %s.", outcome_label), code
@@ -63,17 +62,17 @@ class PaymentClickEmulatorPass(models.Model):
 
         :raise MerchantRefusal: for a malformed body, an unusable code or a payer who cannot pay
         """
-        request_ = emulator_pass.parse_pass_payment(body)
+        request_ = click_pass.parse_pass_payment(body)
         self.env.cr.execute(SQL(  # one payment per code, even when two desks scan it at once
             "SELECT id FROM payment_click_emulator_pass WHERE otp_data = %s FOR UPDATE", request_.otp_data,
         ))
         code = self.browse([row[0] for row in self.env.cr.fetchall()])
         now = fields.Datetime.now()
-        emulator_pass.check_code_usable(bool(code), code.payment_id, code.create_date, now)
-        status, note, confirm_mode, confirm_by, processing_until = emulator_pass.pay(
+        click_pass.check_code_usable(bool(code), code.payment_id, code.create_date, now)
+        status, note, confirm_mode, confirm_by, processing_until = click_pass.pay(
             code.outcome, self.env['payment.click.emulator.service']._of(provider).pass_confirm, now,
         )
-        payment_id = emulator.new_click_id()
+        payment_id = new_click_id()
         code.payment_id = str(payment_id)
         self.env['payment.click.emulator.payment'].create({
             'provider_id': provider.id,
@@ -86,24 +85,7 @@ class PaymentClickEmulatorPass(models.Model):
             'pass_confirm_by': confirm_by,
             'pass_processing_until': processing_until,
         })
-        return emulator_pass.payment_answer(payment_id, status, confirm_mode, code.processing_type, code.phone_number)
-
-
-class PaymentClickEmulatorService(models.Model):
-    _name = 'payment.click.emulator.service'
-    _description = "Click Emulator Service"
-
-    provider_id = fields.Many2one('payment.provider', required=True, index=True, ondelete='cascade')
-    pass_confirm = fields.Boolean(
-        string="CLICK Pass Confirmation Mode", help="Set by the merchant's click_pass/confirmation calls.",
-    )
-
-    _sql_constraints = [('provider_unique', 'UNIQUE(provider_id)', "One record per emulated service.")]
-
-    @api.model
-    def _of(self, provider):
-        """The emulated service of ``provider``, created with Click's defaults on first use."""
-        return self.search([('provider_id', '=', provider.id)]) or self.create({'provider_id': provider.id})
+        return click_pass.payment_answer(payment_id, status, confirm_mode, code.processing_type, code.phone_number)
 
 
 class PaymentClickEmulatorPayment(models.Model):
@@ -131,7 +113,7 @@ class PaymentClickEmulatorPayment(models.Model):
     def _pass_advance(self):
         """Apply what time did to the payment: no confirmation cancels it, processing ends."""
         for payment in self:
-            changed = emulator_pass.status_now(payment.payment_status, payment.pass_confirm_by,
+            changed = click_pass.status_now(payment.payment_status, payment.pass_confirm_by,
                                                payment.pass_processing_until, fields.Datetime.now())
             if changed:
                 payment.write({'payment_status': changed[0], 'status_note': changed[1]})
@@ -145,5 +127,5 @@ class PaymentClickEmulatorPayment(models.Model):
         self.ensure_one()
         if self.click_trans_id:  # paid on Click's payment page
             raise MerchantRefusal(MerchantCode.NOT_FOUND, f"Payment {self.payment_id} is not a CLICK Pass payment.")
-        status, note = emulator_pass.confirm(self.payment_status, self.pass_confirm_by)
+        status, note = click_pass.confirm(self.payment_status, self.pass_confirm_by)
         self.write({'payment_status': status, 'status_note': note, 'pass_confirm_by': False})

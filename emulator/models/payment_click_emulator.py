@@ -6,10 +6,12 @@ import json
 
 from odoo import api, fields, models
 
-from odoo.addons.payment_click.click_api import emulator, fiscal
+from odoo.addons.payment_click.click_api import fiscal
 from odoo.addons.payment_click.click_api.amounts import to_decimal
-from odoo.addons.payment_click.click_api.emulator import MerchantCode, MerchantRefusal
 from odoo.addons.payment_click.click_api.shop import PAYMENT_SUCCESSFUL
+from odoo.addons.payment_click.click_api.shop_client import new_click_id
+from odoo.addons.payment_click.emulator import click
+from odoo.addons.payment_click.emulator.click import MerchantCode, MerchantRefusal
 
 
 class PaymentClickEmulatorInvoice(models.Model):
@@ -21,12 +23,12 @@ class PaymentClickEmulatorInvoice(models.Model):
     provider_id = fields.Many2one('payment.provider', required=True, index=True, ondelete='cascade')
     # Click's ids are 64-bit; an Integer field is 32-bit.
     invoice_id = fields.Char(
-        string="Invoice ID", required=True, index=True, default=lambda self: str(emulator.new_click_id()),
+        string="Invoice ID", required=True, index=True, default=lambda self: str(new_click_id()),
     )
     amount = fields.Float(digits=(16, 2), required=True)
     phone_number = fields.Char(required=True, index=True)
     merchant_trans_id = fields.Char(string="Merchant Transaction ID", required=True)
-    invoice_status = fields.Integer(default=emulator.INVOICE_WAITING, required=True)
+    invoice_status = fields.Integer(default=click.INVOICE_WAITING, required=True)
     invoice_status_note = fields.Char(default="Waiting")
 
     _sql_constraints = [('invoice_id_unique', 'UNIQUE(invoice_id)', "Click's invoice ids are unique.")]
@@ -47,23 +49,23 @@ class PaymentClickEmulatorInvoice(models.Model):
         """The invoices of providers in test mode waiting for the Click user of ``phone_number``."""
         return self.search([
             ('phone_number', '=', phone_number),
-            ('invoice_status', '=', emulator.INVOICE_WAITING),
+            ('invoice_status', '=', click.INVOICE_WAITING),
             ('provider_id.code', '=', 'click'),
             ('provider_id.state', '=', 'test'),
         ])
 
-    def _settle(self, paid):
+    def _mark_answered(self, paid):
         """Mark the invoice paid or declined by its payer, before anything else may act on it, or
         waiting again (``paid=None``) when the merchant refused its payment.
 
-        The write is flushed at once: a second request settling the same invoice then waits for
+        The write is flushed at once: a second request answering the same invoice then waits for
         this one and, once replayed, no longer finds the invoice waiting.
         """
         self.ensure_one()
         self.write({
-            None: {'invoice_status': emulator.INVOICE_WAITING, 'invoice_status_note': "Waiting"},
-            True: {'invoice_status': emulator.INVOICE_PAID, 'invoice_status_note': "Paid"},
-            False: {'invoice_status': emulator.INVOICE_DELETED,
+            None: {'invoice_status': click.INVOICE_WAITING, 'invoice_status_note': "Waiting"},
+            True: {'invoice_status': click.INVOICE_PAID, 'invoice_status_note': "Paid"},
+            False: {'invoice_status': click.INVOICE_DELETED,
                     'invoice_status_note': "Deleted: declined by the payer"},
         }[paid])
         self.flush_recordset()
@@ -99,7 +101,7 @@ class PaymentClickEmulatorPayment(models.Model):
     @api.model
     def _record(self, provider_id, prepared, declined):
         """Record the payment whose Prepare the merchant answered with ``prepared``."""
-        payment_status, status_note = emulator.debit_outcome(prepared, declined)
+        payment_status, status_note = click.debit_outcome(prepared, declined)
         form = prepared.form
         return self.create({
             'provider_id': provider_id,
@@ -134,7 +136,7 @@ class PaymentClickEmulatorPayment(models.Model):
         """
         payments = self.search([
             ('provider_id', '=', provider.id), ('merchant_trans_id', '=', merchant_trans_id),
-        ]).filtered(lambda p: day is None or emulator.tashkent_time(p.payment_date).date() == day)
+        ]).filtered(lambda p: day is None or click.tashkent_time(p.payment_date).date() == day)
         if not payments:
             raise MerchantRefusal(MerchantCode.NOT_FOUND, f"No payment of merchant_trans_id {merchant_trans_id}"
                                                           + (f" on {day:%Y-%m-%d}." if day else "."))
@@ -150,14 +152,14 @@ class PaymentClickEmulatorPayment(models.Model):
         """
         self.ensure_one()
         total = to_decimal(self.amount)
-        payment_status, reversed_amount = emulator.decide_reversal(
+        payment_status, reversed_amount = click.decide_reversal(
             self.payment_status, total, to_decimal(self.reversed_amount), self.payment_date,
             fields.Datetime.now(), amount,
         )
         self.write({
             'payment_status': payment_status,
             'reversed_amount': float(reversed_amount),
-            'status_note': "Reversed" if payment_status == emulator.PAYMENT_REVERSED
+            'status_note': "Reversed" if payment_status == click.PAYMENT_REVERSED
             else f"Partially reversed: {reversed_amount} of {total} so'm",
         })
 
@@ -167,11 +169,11 @@ class PaymentClickEmulatorPayment(models.Model):
         :raise MerchantRefusal: when Click would refuse it
         """
         self.ensure_one()
-        emulator.check_receipt_allowed(self.payment_status, bool(self.fiscal_qr_url))
-        receipt = emulator.check_fiscal_receipt(body, fiscal.to_tiyin(self.amount))
+        click.check_receipt_allowed(self.payment_status, bool(self.fiscal_qr_url))
+        receipt = click.check_fiscal_receipt(body, fiscal.to_tiyin(self.amount))
         self.write({
             'fiscal_receipt': json.dumps(receipt, ensure_ascii=False),
-            'fiscal_qr_url': emulator.fiscal_qr_url(int(self.payment_id), fields.Datetime.now()),
+            'fiscal_qr_url': click.fiscal_qr_url(int(self.payment_id), fields.Datetime.now()),
         })
 
     def _submit_fiscal_qrcode(self, qrcode):
@@ -180,5 +182,5 @@ class PaymentClickEmulatorPayment(models.Model):
         :raise MerchantRefusal: when Click would refuse it
         """
         self.ensure_one()
-        emulator.check_receipt_allowed(self.payment_status, bool(self.fiscal_qr_url))
-        self.fiscal_qr_url = emulator.read_receipt_url(qrcode)
+        click.check_receipt_allowed(self.payment_status, bool(self.fiscal_qr_url))
+        self.fiscal_qr_url = click.read_receipt_url(qrcode)

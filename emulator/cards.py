@@ -9,12 +9,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .cards import read_card_number, read_expire_date
-from .emulator import MerchantRefusal, bad_request, read_amount, read_text
-from .merchant import mask_card_number
+from ..click_api.cards import read_card_number, read_expire_date
+from ..click_api.merchant import mask_card_number
+from .click import PAYER_PHONE, MerchantRefusal, bad_request, read_amount, read_text
 
 SMS_CODE = 12345
-MASKED_PHONE = '99890***4567'
+MASKED_PHONE = f'{PAYER_PHONE[:5]}***{PAYER_PHONE[-4:]}'  # as Click shows the card owner's phone
 CODE_LIFETIME = timedelta(minutes=5)  # an unconfirmed token's SMS code expires after this
 MAX_CODE_ATTEMPTS = 3
 

@@ -5,17 +5,18 @@ from odoo import SUPERUSER_ID, _, api, http
 from odoo.http import request
 from odoo.tools import format_amount
 
-from odoo.addons.payment_click.click_api import emulator
+from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import parse_amount, to_decimal
-from odoo.addons.payment_click.click_api.emulator import ShopClient
 from odoo.addons.payment_click.click_api.shop import ShopError, read_id
+from odoo.addons.payment_click.click_api.shop_client import ShopClient
+from odoo.addons.payment_click.emulator import cards, click
 
 _logger = logging.getLogger(__name__)
 
 
 class ClickEmulatorController(http.Controller):
     """Click's payment page and Click's app, played by Odoo for providers in test mode."""
-    _payment_page_url = '/payment/click/emulator/services/pay'
+    _payment_page_url = const.EMULATOR_PAYMENT_PAGE_URL
     _app_url = '/payment/click/emulator/app'
 
     @http.route(
@@ -55,7 +56,7 @@ class ClickEmulatorController(http.Controller):
         self._start_payment(provider_sudo, reference, amount, declined=declined)
         if params.get('inline'):  # Opened by the emulator's checkout.js: its window reports Click's status.
             return request.render('payment_click.emulator_window_closed', {
-                'status': emulator.CANCELLED_BY_CLICK if declined else emulator.CHECKOUT_PAID,
+                'status': click.CANCELLED_BY_CLICK if declined else click.CHECKOUT_PAID,
             })
         # Back to this server only: local=True drops any scheme and host from the address.
         return request.redirect(params.get('return_url') or '/payment/status', local=True)
@@ -77,12 +78,12 @@ class ClickEmulatorController(http.Controller):
             return self._render_refusal(404, _(
                 "No Click provider is in test mode. The Click emulator only serves providers in test mode."
             ))
-        phone_number = emulator.read_phone(phone)
+        phone_number = click.read_phone(phone)
         codes = request.env['payment.click.emulator.pass'].sudo()
         if request.httprequest.method == 'POST' and pass_outcome:
             message, pass_code = codes._renew(phone_number, pass_outcome, processing_type)
         else:
-            message = self._settle_invoice(invoice_id, outcome) if request.httprequest.method == 'POST' else None
+            message = self._answer_invoice(invoice_id, outcome) if request.httprequest.method == 'POST' else None
             pass_code = codes._current(phone_number)
         if phone and not phone_number:
             message = _("Type a Click user's phone number: 12 digits starting with 998.")
@@ -93,16 +94,18 @@ class ClickEmulatorController(http.Controller):
             'message': message,
             'invoices': waiting,
             'pass_code': pass_code,
+            'texted_cards': request.env['payment.click.emulator.card.token'].sudo()._texted_to(phone_number),
+            'sms_code': cards.SMS_CODE,
             'amounts': {invoice.id: self._format_amount(
                 invoice.amount, invoice.provider_id, self._transaction(invoice.provider_id, invoice.merchant_trans_id),
             ) for invoice in waiting},
         })
 
-    def _settle_invoice(self, invoice_id, outcome):
+    def _answer_invoice(self, invoice_id, outcome):
         """Pay or decline a waiting invoice as its payer, and say what happened."""
         invoice = read_id(invoice_id) and request.env['payment.click.emulator.invoice'].sudo().search([
             ('invoice_id', '=', invoice_id),
-            ('invoice_status', '=', emulator.INVOICE_WAITING),
+            ('invoice_status', '=', click.INVOICE_WAITING),
             ('provider_id.code', '=', 'click'),
             ('provider_id.state', '=', 'test'),
         ])
@@ -110,7 +113,7 @@ class ClickEmulatorController(http.Controller):
             return _("Invoice %s is not waiting for payment.", invoice_id)
         if outcome not in ('pay', 'decline'):
             return _("Press Pay or Decline.")
-        invoice._settle(paid=outcome == 'pay')
+        invoice._mark_answered(paid=outcome == 'pay')
         if outcome == 'decline':
             return _("You declined invoice %(invoice)s for %(reference)s: nothing was charged.",
                      invoice=invoice_id, reference=invoice.merchant_trans_id)
@@ -119,7 +122,7 @@ class ClickEmulatorController(http.Controller):
         prepared = self._shop_client(provider_sudo).prepare(invoice.merchant_trans_id, amount)
         request.env['payment.click.emulator.payment'].sudo()._record(provider_sudo.id, prepared, declined=False)
         if prepared.error != ShopError.SUCCESS:
-            invoice._settle(paid=None)
+            invoice._mark_answered(paid=None)
             return _("The merchant refused the payment of invoice %(invoice)s for %(reference)s (error %(code)s: "
                      "%(note)s): nothing was charged.", invoice=invoice_id, reference=invoice.merchant_trans_id,
                      code=prepared.error, note=prepared.body.get('error_note') if prepared.body else prepared.text)
@@ -152,10 +155,11 @@ class ClickEmulatorController(http.Controller):
         Click's servers call the merchant on their own; a thread lets this worker answer the payer
         first, so the callbacks never wait for it.
         """
+        send_complete = request.env['payment.click.emulator.service'].sudo()._fault(provider_sudo) != 'drop_complete'
         threading.Thread(
             target=self._play_payment, name='click-emulator', daemon=True,
             args=(request.env.registry, provider_sudo.id, self._shop_client(provider_sudo), reference, amount,
-                  declined, provider_sudo.click_emulator_fault != 'drop_complete', prepared),
+                  declined, send_complete, prepared),
         ).start()
 
     @staticmethod

@@ -6,9 +6,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .emulator import CANCELLED_BY_CLICK, MerchantRefusal, bad_request, read_amount, read_text, success
-from .merchant import mask_card_number
-from .shop import PAYMENT_PROCESSING, PAYMENT_SUCCESSFUL
+from ..click_api.merchant import mask_card_number
+from ..click_api.shop import PAYMENT_PROCESSING, PAYMENT_SUCCESSFUL
+from .click import CANCELLED_BY_CLICK, MerchantRefusal, bad_request, read_amount, read_text, success
 
 OTP_LENGTH = 13  # as in Click's example, "1234567415821"
 # How long the Click app's code stays valid: Click's own codes refresh within a minute or so, the

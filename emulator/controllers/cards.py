@@ -2,9 +2,11 @@
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.payment_click.click_api import emulator, emulator_cards
-from odoo.addons.payment_click.controllers.emulator_merchant import (
-    _ROUTE, ClickMerchantEmulatorController, _json_answer,
+from odoo.addons.payment_click.emulator import cards, click
+from odoo.addons.payment_click.emulator.controllers.merchant import (
+    _ROUTE,
+    ClickMerchantEmulatorController,
+    _json_answer,
 )
 
 
@@ -18,7 +20,7 @@ class ClickCardTokenEmulatorController(http.Controller):
         body = ClickMerchantEmulatorController._json_body()
         provider = ClickMerchantEmulatorController._provider(body.get('service_id'))
         token = request.env['payment.click.emulator.card.token'].sudo()._request(provider, body)
-        return emulator.success(card_token=token.card_token, phone_number=emulator_cards.MASKED_PHONE,
+        return click.success(card_token=token.card_token, phone_number=cards.MASKED_PHONE,
                                 temporary=int(token.temporary))
 
     @http.route(_base_url + 'verify', methods=['POST'], **_ROUTE)
@@ -27,25 +29,25 @@ class ClickCardTokenEmulatorController(http.Controller):
         body = ClickMerchantEmulatorController._json_body()
         token = self._token(body.get('service_id'), body.get('card_token'))
         token._verify(body.get('sms_code'))
-        return emulator.success(card_number=token.masked_card)
+        return click.success(card_number=token.masked_card)
 
     @http.route(_base_url + 'payment', methods=['POST'], **_ROUTE)
     @_json_answer
     def click_emulator_card_token_payment(self):
         body = ClickMerchantEmulatorController._json_body()
-        card_token, amount, reference = emulator_cards.parse_token_payment(body)
+        card_token, amount, reference = cards.parse_token_payment(body)
         payment = self._token(body.get('service_id'), card_token)._pay(amount, reference)
-        return emulator.success(payment_id=int(payment.payment_id), payment_status=payment.payment_status)
+        return click.success(payment_id=int(payment.payment_id), payment_status=payment.payment_status)
 
     @http.route(_base_url + '<service_id>/<card_token>', methods=['DELETE'], **_ROUTE)
     @_json_answer
     def click_emulator_card_token_delete(self, service_id, card_token):
         self._token(service_id, card_token).unlink()
-        return emulator.success()
+        return click.success()
 
     @staticmethod
     def _token(service_id, card_token):
         provider = ClickMerchantEmulatorController._provider(service_id)
         return request.env['payment.click.emulator.card.token'].sudo()._find_one(
-            provider, emulator.read_text(card_token, 'card_token'),
+            provider, click.read_text(card_token, 'card_token'),
         )

@@ -1,0 +1,3 @@
+from . import cards
+from . import main
+from . import merchant
