@@ -258,7 +258,7 @@ class PaymentProvider(models.Model):
         Prepare URL's address, to see whether it reaches this database.
 
         :return: one ``{'code', 'passed', 'advice'}`` per check of ``const.SELF_TEST_CHECKS``; the advice of
-            a failed check is a code and its values (``payment.click.self.test.check._advice_text`` words it
+            a failed check is a code and its values (``messages.self_test_advice`` words it
             in the reader's language), False for a check that passed
         """
         self.ensure_one()
