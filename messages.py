@@ -7,6 +7,7 @@ from odoo.tools import formatLang
 
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.fiscal import FiscalError
+from odoo.addons.payment_click.click_api.merchant import AnswerError, MerchantApiError
 from odoo.addons.payment_click.click_api.self_test import Cause
 
 # === MENU PATHS === #
@@ -28,6 +29,78 @@ def system_parameters_menu(env):
 
 def currencies_menu(env):
     return env._("Accounting > Configuration > Currencies")
+
+
+# === THE MERCHANT API === #
+
+_HTTP_MEANINGS = {  # SPEC §7.4, completed for statuses Click does not list
+    400: lambda env: env._("bad request: Click could not read the data or the address"),
+    401: lambda env: env._("not authorized: check the Merchant User ID and Secret Key, and this server's clock"),
+    403: lambda env: env._("forbidden: this Merchant User may not call this method; ask Click to allow it"),
+    404: lambda env: env._("not found: check the API base URL"),
+    406: lambda env: env._("not acceptable: Click refused the data type"),
+    410: lambda env: env._("gone: Click no longer offers this method"),
+    500: lambda env: env._("Click had an internal error; try again later"),
+    502: lambda env: env._("Click's service is down or being upgraded; try again later"),
+    503: lambda env: env._("Click's service is unavailable; try again later"),
+    504: lambda env: env._("Click's service did not answer in time; try again later"),
+}
+
+_ANSWER_PROBLEMS = {
+    AnswerError.NOT_JSON: lambda env, p: env._("the answer is not the JSON object Click sends"),
+    AnswerError.NO_ERROR_CODE: lambda env, p: env._("the answer has no error_code"),
+    AnswerError.NOT_WHOLE: lambda env, p: env._("the answer's %(name)s is not a whole number", **p),
+    AnswerError.NO_PAYMENT_ID: lambda env, p: env._("the answer has no paymentId"),
+    AnswerError.OTHER_PAYMENT: lambda env, p: env._("the answer is about payment %(answered)s, not %(asked)s", **p),
+    AnswerError.QR_NOT_TEXT: lambda env, p: env._("the answer's qrCodeURL is not text"),
+    AnswerError.QR_NOT_URL: lambda env, p: env._("the answer's qrCodeURL is not a web address"),
+}
+
+
+def _http_meaning(env, status):
+    meaning = _HTTP_MEANINGS.get(status)
+    if meaning:
+        return meaning(env)
+    return env._("Click's server failed; try again later") if status >= 500 else env._("an unexpected answer")
+
+
+def _http_status(env, p):
+    text = env._("Click's Merchant API answered HTTP %(status)s to %(endpoint)s: %(meaning)s.",
+                 status=p['status'], endpoint=p['endpoint'], meaning=_http_meaning(env, p['status']))
+    return env._("%(text)s Click says: %(note)s", text=text, note=p['note']) if p.get('note') else text
+
+
+_MERCHANT = {
+    MerchantApiError.CONNECT_TIMEOUT: lambda env, p: env._(
+        "Could not reach Click's Merchant API at %(base_url)s within %(seconds)s seconds: check this server's "
+        "internet connection and firewall.", **p),
+    MerchantApiError.READ_TIMEOUT: lambda env, p: env._(
+        "Click's Merchant API did not answer %(endpoint)s within %(seconds)s seconds.", **p),
+    MerchantApiError.UNREACHABLE: lambda env, p: env._(
+        "Could not connect to Click's Merchant API at %(base_url)s (%(reason)s): check this server's internet "
+        "connection and the API base URL.", **p),
+    MerchantApiError.BROKEN: lambda env, p: env._(
+        "The connection to Click's Merchant API broke during %(endpoint)s (%(reason)s).", **p),
+    MerchantApiError.HTTP_STATUS: _http_status,
+    MerchantApiError.BAD_ANSWER: lambda env, p: env._(
+        "Click's Merchant API answered %(endpoint)s with HTTP %(status)s, but %(problem)s; the outcome is unknown, "
+        "check it in Click's merchant cabinet.", endpoint=p['endpoint'], status=p['status'],
+        problem=_ANSWER_PROBLEMS[p['problem'].code](env, p['problem'].params)),
+    MerchantApiError.REFUSED: lambda env, p: env._(
+        "Click refused %(endpoint)s: %(note)s (error code %(error_code)s).", endpoint=p['endpoint'],
+        note=p['note'] or env._("no reason given"), error_code=p['error_code']),
+}
+
+
+def merchant_error(env, error):
+    """A failed Merchant API call (a ``merchant.MerchantApiError``) in words; any other error as its text."""
+    code = getattr(error, 'code', None)
+    if code not in _MERCHANT:
+        return str(error)
+    text = _MERCHANT[code](env, error.params)
+    if error.params.get('may_act'):
+        text = env._("%s Click may still carry it out: check the payment's status before trying again.", text)
+    return text
 
 
 # === FISCAL RECEIPTS === #

@@ -159,7 +159,8 @@ class PaymentTransaction(models.Model):
             # The fiscal data tells, and nothing is sent again; Click's note stays, should it be a real refusal.
             _logger.info("Click refused the receipt of %s after an unanswered try: %s", self.reference, error)
             self.write({
-                'click_receipt_state': 'sent', 'click_receipt_error': getattr(error, 'error_note', None) or str(error),
+                'click_receipt_state': 'sent',
+                'click_receipt_error': error.error_note or messages.merchant_error(self.env, error),
                 'click_receipt_next_try': False,
             })
             return
@@ -212,7 +213,7 @@ class PaymentTransaction(models.Model):
     def _click_receipt_problem(self, error):
         """Try again later when it may help, else stop and ask the accountant."""
         if self._click_is_transient(error):
-            return self._click_receipt_retry(str(error))
+            return self._click_receipt_retry(messages.merchant_error(self.env, error))
         return self._click_receipt_failed(self._click_refusal_message(error))
 
     @api.model
@@ -223,7 +224,7 @@ class PaymentTransaction(models.Model):
         return isinstance(error, MerchantHttpError) and (error.status >= 500 or error.status == 429)
 
     def _click_refusal_message(self, error):
-        note = getattr(error, 'error_note', None) or str(error)
+        note = getattr(error, 'error_note', None) or messages.merchant_error(self.env, error)
         return messages.receipt_refused(self.env, self._click_receipt_documents_name(), self.provider_reference, note)
 
     def _click_receipt_retry(self, reason, give_up=None):
@@ -431,7 +432,7 @@ class PaymentTransaction(models.Model):
                     tx._click_receipt_found(tx.provider_id._click_get_merchant_client())
                 except (MerchantApiError, ValueError) as error:
                     raise UserError(_("Click could not be asked about the fiscal receipt of %(payment)s: %(error)s",
-                                      payment=tx.reference, error=error)) from error
+                                      payment=tx.reference, error=messages.merchant_error(self.env, error))) from error
         return self._click_run_fiscal_receipts()
 
     def _click_run_fiscal_receipts(self):
@@ -473,7 +474,8 @@ class PaymentTransaction(models.Model):
             self.provider_id._click_get_merchant_client().submit_fiscal_qrcode(self.provider_reference, qr_url)
         except (MerchantApiError, ValueError) as error:
             raise UserError(_("Click did not take the receipt of %(payment)s: %(error)s", payment=self.reference,
-                              error=getattr(error, 'error_note', None) or error)) from error
+                              error=getattr(error, 'error_note', None) or messages.merchant_error(self.env, error),
+                              )) from error
         self._click_receipt_done(qr_url)
 
     def _click_fiscal_receipts_shown(self):

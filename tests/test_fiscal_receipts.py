@@ -15,7 +15,12 @@ from odoo.tools.safe_eval import safe_eval
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click import messages
 from odoo.addons.payment_click.click_api.fiscal import FiscalError
-from odoo.addons.payment_click.click_api.merchant import MerchantClient
+from odoo.addons.payment_click.click_api.merchant import (
+    MerchantApiError,
+    MerchantClient,
+    MerchantHttpError,
+    MerchantTransportError,
+)
 from odoo.addons.payment_click.tests.common import ClickCommon
 
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
@@ -376,6 +381,22 @@ class TestFiscalReceipts(FiscalReceiptCommon):
                                                                                labels=['Desk', 'Chair']))
         self.assertIn("these products: Desk, Chair. Nothing was sent. Fix it, then use Action > Send fiscal receipt "
                       "to Click.", note)
+
+    def test_merchant_api_failures_are_worded(self):
+        """Click's failures reach the accountant worded from their codes, in the reader's language."""
+        timeout = MerchantTransportError("log text", timeout=True, code=MerchantApiError.READ_TIMEOUT, params={
+            'endpoint': 'POST payment/ofd_data/submit_items', 'seconds': 15, 'may_act': True,
+        })
+        self.assertEqual(messages.merchant_error(self.env, timeout),
+                         "Click's Merchant API did not answer POST payment/ofd_data/submit_items within 15 seconds. "
+                         "Click may still carry it out: check the payment's status before trying again.")
+        refused = MerchantHttpError("log text", 401, "log meaning", "Wrong user", code=MerchantApiError.HTTP_STATUS,
+                                    params={'endpoint': 'GET payment/status/36/1', 'status': 401, 'note': "Wrong user"})
+        self.assertEqual(messages.merchant_error(self.env, refused),
+                         "Click's Merchant API answered HTTP 401 to GET payment/status/36/1: not authorized: check the "
+                         "Merchant User ID and Secret Key, and this server's clock. Click says: Wrong user")
+        self.assertEqual(messages.merchant_error(self.env, ValueError("not a whole number of tiyin")),
+                         "not a whole number of tiyin")
 
     # === Server actions === #
 
