@@ -6,6 +6,7 @@ whoever reads the text and word it with ``env._``, so that it lands in the modul
 from odoo.tools import formatLang
 
 from odoo.addons.payment_click import const
+from odoo.addons.payment_click.click_api import deployment
 from odoo.addons.payment_click.click_api.fiscal import FiscalError
 from odoo.addons.payment_click.click_api.merchant import AnswerError, MerchantApiError
 from odoo.addons.payment_click.click_api.self_test import Cause
@@ -287,6 +288,25 @@ def receipt_without_qr(env, documents, payment, attempts, error=None):
     )
 
 
+# === THE DEPLOYMENT === #
+
+_CALLBACK_PROBLEMS = {
+    deployment.NOT_HTTPS: lambda env: env._("they are not https"),
+    deployment.NOT_PUBLIC: lambda env: env._("they point to this computer or to a private network"),
+}
+
+
+def callback_warning(env, problems):
+    """What keeps Click from calling the callback URLs (``deployment`` codes), in words; False if nothing."""
+    if not problems:
+        return False
+    return env._(
+        "Click cannot call these URLs: %(problems)s. Serve Odoo over HTTPS on its public address, start it with "
+        "--proxy-mode, and set the web.base.url system parameter to that address (with web.base.url.freeze).",
+        problems=env._(" and ").join(_CALLBACK_PROBLEMS[problem](env) for problem in problems),
+    )
+
+
 # === THE SELF-TEST === #
 
 _CAUSES = {
@@ -356,7 +376,7 @@ _ADVICE = {
         "Odoo could not reach itself at web.base.url, %(url)s: %(cause)s Set the system parameter web.base.url "
         "to the address this Odoo is served at (%(menu)s).",
         url=a['url'], cause=_advice_cause(env, a), menu=system_parameters_menu(env)),
-    'callback_urls': lambda env, a: env['payment.provider']._click_callback_warning(a['problems']),
+    'callback_urls': lambda env, a: callback_warning(env, a['problems']),
     'proxy_mode': lambda env, a: env._(
         "Odoo sees the calls to %(public)s as calls to %(seen)s. Start Odoo with --proxy-mode, behind a reverse "
         "proxy that sets the X-Forwarded-Host and X-Forwarded-Proto headers.", public=a['public'], seen=a['seen']),
