@@ -6,7 +6,7 @@ whoever reads the text and word it with ``env._``, so that it lands in the modul
 from odoo.tools import formatLang
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api import deployment
+from odoo.addons.payment_click.click_api import deployment, settlement
 from odoo.addons.payment_click.click_api.fiscal import FiscalError
 from odoo.addons.payment_click.click_api.merchant import AnswerError, MerchantApiError
 from odoo.addons.payment_click.click_api.self_test import Cause
@@ -305,6 +305,27 @@ def callback_warning(env, problems):
         "--proxy-mode, and set the web.base.url system parameter to that address (with web.base.url.freeze).",
         problems=env._(" and ").join(_CALLBACK_PROBLEMS[problem](env) for problem in problems),
     )
+
+
+# === CLICK'S REGISTRY OF A PAYOUT === #
+
+_REGISTRY = {
+    settlement.RegistryError.EMPTY: lambda env, d: env._("Click's registry is empty."),
+    settlement.RegistryError.FORMAT: lambda env, d: env._(
+        "Click's registry must be a CSV or XLSX file (%s is neither).", d[0]),
+    settlement.RegistryError.COLUMNS: lambda env, d: env._(
+        "Click's registry needs a header row naming the Click payment id (click_paydoc_id) and the amount "
+        "columns; missing: %s.", d[0]),
+    settlement.RegistryError.AMOUNT: lambda env, d: env._(
+        "Click's registry, line %(line)s: \"%(value)s\" is not a payment id with an amount.", line=d[0], value=d[1]),
+    settlement.RegistryError.DUPLICATE: lambda env, d: env._(
+        "Click's registry, line %(line)s: the payment %(payment)s is listed twice.", line=d[0], payment=d[1]),
+}
+
+
+def registry_error(env, error):
+    """Why Click's registry cannot be read (a ``settlement.RegistryError``)."""
+    return _REGISTRY[error.code](env, error.details)
 
 
 # === THE SELF-TEST === #
