@@ -213,8 +213,8 @@ _FISCAL = {
     FiscalError.VAT_RATE: lambda env, p: env._(
         "The VAT rate of %(line)s must be a whole percent from 0 to 100, not %(value)s.", **p),
     FiscalError.TAXES: lambda env, p: env._(
-        "%(line)s has the taxes %(taxes)s; a fiscal receipt takes one VAT tax of a whole percent per line. Give "
-        "the line a single percent VAT.", **p),
+        "%(line)s has the taxes %(taxes)s; a fiscal receipt takes one VAT tax, a percentage, per line. Give the "
+        "line a single percent VAT.", **p),
     FiscalError.PACKAGE_CODE_LENGTH: lambda env, p: env._(
         "The package code of %(line)s is longer than %(length)s characters.", **p),
     FiscalError.BARCODE_LENGTH: lambda env, p: env._(

@@ -31,6 +31,7 @@ MAX_BARCODE_LENGTH = 13
 MAX_LABELS = 300
 MAX_LABEL_LENGTH = 21
 MAX_UINT64 = 2 ** 64 - 1
+MAX_VAT_PERCENT = 100
 ELLIPSIS = '…'
 SPIC_PATTERN = re.compile(rf'[0-9]{{{SPIC_LENGTH}}}')
 COMMISSION_ID_LENGTHS = {'TIN': 9, 'PINFL': 14}
@@ -331,7 +332,7 @@ def _exact(amount):
 def _vat_percent(line):
     value = line.vat_percent
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal) or value != int(value) \
-            or not 0 <= value <= 100:
+            or not 0 <= value <= MAX_VAT_PERCENT:
         raise FiscalError(FiscalError.VAT_RATE, line=line.label, value=value)
     return int(value)
 

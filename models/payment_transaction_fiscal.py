@@ -393,13 +393,13 @@ class PaymentTransaction(models.Model):
 
     @api.model
     def _click_vat_percent(self, taxes, label):
+        """The line's VAT rate: one percent tax, or none; the builder checks it is a whole percent."""
         taxes = taxes.flatten_taxes_hierarchy()
         if not taxes:
             return 0
-        if len(taxes) > 1 or taxes.amount_type != 'percent' or taxes.amount != int(taxes.amount) \
-                or not 0 <= taxes.amount <= 100:
+        if len(taxes) > 1 or taxes.amount_type != 'percent':
             raise FiscalError(FiscalError.TAXES, line=label, taxes=', '.join(taxes.mapped('name')))
-        return int(taxes.amount)
+        return taxes.amount
 
     # === ACTIONS === #
 

@@ -341,6 +341,25 @@ class TestFiscalReceipts(FiscalReceiptCommon):
         self._assert_one_receipt(tx)
 
     @MUTE
+    def test_a_vat_of_a_fraction_of_a_percent_sends_nothing(self):
+        """The builder alone checks the rate is a whole percent; the model only reads the line's one tax."""
+        vat_half = self.vat_12.copy({'name': "VAT 12.5%", 'amount': 12.5})
+        invoice = self.env['account.move'].create({
+            'move_type': 'out_invoice', 'partner_id': self.partner_a.id, 'currency_id': self.currency.id,
+            'invoice_line_ids': [Command.create({'product_id': self.desk.id, 'quantity': 1, 'price_unit': 10000.0,
+                                                 'tax_ids': [Command.set(vat_half.ids)]})],
+        })
+        invoice.action_post()
+        self.invoice = invoice
+        tx = self._pay('INV-HALF', invoice.amount_total, invoice_ids=[invoice.id])
+        with self._spy_submit() as submit:
+            self._run_cron()
+        self.assertFalse(submit.called)
+        self.assertEqual(tx.click_receipt_state, 'failed')
+        self.assertIn("The VAT rate of Office desk must be a whole percent from 0 to 100, not 12.5.",
+                      tx.click_receipt_error)
+
+    @MUTE
     def test_a_company_without_a_tin_sends_nothing(self):
         self.company.vat = False
         self._pay()
