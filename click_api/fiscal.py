@@ -24,18 +24,18 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 # Click's limits on a receipt item (SPEC §9.1).
+MAX_VAT_PERCENT = 100
 MAX_NAME_LENGTH = 63
-SPIC_LENGTH = 17
 MAX_PACKAGE_CODE_LENGTH = 20
 MAX_BARCODE_LENGTH = 13
 MAX_LABELS = 300
 MAX_LABEL_LENGTH = 21
 MAX_UINT64 = 2 ** 64 - 1
-MAX_VAT_PERCENT = 100
 ELLIPSIS = '…'
-SPIC_PATTERN = re.compile(rf'[0-9]{{{SPIC_LENGTH}}}')
-COMMISSION_ID_LENGTHS = {'TIN': 9, 'PINFL': 14}
-COMMISSION_ID_PATTERNS = {kind: re.compile(rf'[0-9]{{{length}}}') for kind, length in COMMISSION_ID_LENGTHS.items()}
+SPIC_LENGTH = 17  # digits
+COMMISSION_ID_LENGTHS = {'TIN': 9, 'PINFL': 14}  # digits
+SPIC_PATTERN = re.compile(f'[0-9]{{{SPIC_LENGTH}}}')
+COMMISSION_ID_PATTERNS = {kind: re.compile(f'[0-9]{{{length}}}') for kind, length in COMMISSION_ID_LENGTHS.items()}
 _ONE = Decimal(1)
 
 

@@ -5,9 +5,10 @@ from odoo.fields import Command
 from odoo.service.model import retrying
 from odoo.tools import config, format_datetime
 
-from odoo.addons.payment_click import const, messages
+from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.emulator import run_scenarios
 from odoo.addons.payment_click.click_api.self_test import Cause, UnansweredCall, likely_cause
+from odoo.addons.payment_click.messages import self_test_advice, self_test_cause
 
 
 class PaymentClickSelfTest(models.Model):
@@ -211,7 +212,7 @@ class PaymentClickSelfTestCheck(models.Model):
             if not check.passed and provider not in settings:
                 settings[provider] = provider._click_settings_checks()
             check.fixed = not check.passed and settings[provider].get(check.code, (False,))[0]
-            note = not check.passed and messages.self_test_advice(self.env, check.advice or {})
+            note = not check.passed and self_test_advice(self.env, check.advice or {})
             check.note = _("Fixed since this run: run the test again to confirm. %s", note) if check.fixed else note
 
 
@@ -265,5 +266,5 @@ class PaymentClickSelfTestStep(models.Model):
     @api.depends_context('lang')
     def _compute_cause(self):
         for step in self:
-            step.cause = step.cause_code and messages.self_test_cause(
+            step.cause = step.cause_code and self_test_cause(
                 self.env, Cause(step.cause_code), step.response or '', step.http_status)
