@@ -287,6 +287,19 @@ def _tiyin(value, name):
     return value
 
 
+def _http_error(status, endpoint, note):
+    """The error of a non-2xx answer; ``note`` is Click's ``error_note``, if any."""
+    meaning = HTTP_MEANINGS.get(status) or (
+        "Click's server failed; try again later" if status >= 500 else "an unexpected answer"
+    )
+    return MerchantHttpError(
+        f"Click's Merchant API answered HTTP {status} to {endpoint}: {meaning}."
+        + (f" Click says: {note}" if note else ''),
+        status, meaning, note,
+        code=MerchantApiError.HTTP_STATUS, params={'endpoint': endpoint, 'status': status, 'note': note},
+    )
+
+
 def _never_sent(exc):
     """Whether a failed call surely never reached Click: no connection could be made.
 
@@ -356,16 +369,7 @@ class MerchantClient:
         _logger.debug("Click Merchant API %s answered %s", endpoint, mask_sensitive(body) if body else None)
         note = body.get('error_note') if body else None
         if not 200 <= response.status_code < 300:
-            meaning = HTTP_MEANINGS.get(response.status_code) or (
-                "Click's server failed; try again later" if response.status_code >= 500 else "an unexpected answer"
-            )
-            raise MerchantHttpError(
-                f"Click's Merchant API answered HTTP {response.status_code} to {endpoint}: {meaning}."
-                + (f" Click says: {note}" if note else ''),
-                response.status_code, meaning, note,
-                code=MerchantApiError.HTTP_STATUS,
-                params={'endpoint': endpoint, 'status': response.status_code, 'note': note},
-            )
+            raise _http_error(response.status_code, endpoint, note)
         try:
             body = read(body)
         except AnswerError as exc:
