@@ -8,18 +8,23 @@ a coupon) becomes ``Discount`` on the positive lines of its VAT rate, or of the 
 its rate has none, in proportion to what they cost, exactly to the tiyin (largest remainder).
 
 The items must sum to the Click payment to the tiyin. When they do not, the builder raises a
-FiscalError that says both totals, and names the line whose rounding caused a small difference. It
+FiscalError that gives both totals, and names the lines whose rounding caused a small difference. It
 never adjusts an amount to make them match. A partial payment (an instalment, an advance) is refused
 for that reason: Click's receipt lists goods sold and has no type for a part payment, and spreading the
 payment over the goods would declare discounts nobody gave; the merchant's cash register issues it.
 
 Goods sold on commission carry their principal's ``CommissionInfo`` (TIN or PINFL) on their own items;
 the others carry the seller's.
+
+A receipt that cannot be built raises ``FiscalError``: a code and its parameters, which the Odoo
+layer words for a person (``messages.fiscal_error``).
 """
 import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+# Click's limits on a receipt item (SPEC §9.1).
+MAX_VAT_PERCENT = 100
 MAX_NAME_LENGTH = 63
 MAX_PACKAGE_CODE_LENGTH = 20
 MAX_BARCODE_LENGTH = 13
@@ -35,17 +40,74 @@ _ONE = Decimal(1)
 
 
 class FiscalError(ValueError):
-    """A receipt that cannot be built; ``line`` names the document line at fault, if any.
+    """A receipt that cannot be built: ``code`` says why, ``params`` its values (amounts in so'm, as Decimal).
 
-    ``labels`` names every line at fault when there are several (``(line,)`` by default).
-    ``by_hand`` says that no correction lets Click issue it: the cash register has to.
+    ``line`` names the document line at fault, if any; ``labels`` every line at fault when there are
+    several (``(line,)`` by default). ``by_hand`` says that no correction lets Click issue it: the
+    merchant's cash register has to.
     """
 
-    def __init__(self, message, line=None, labels=None, by_hand=False):
-        super().__init__(message)
+    # A value that is not a number; ``field`` is one of the FIELD_* below.
+    NOT_A_NUMBER = 'not_a_number'                  # field, value
+    # The receipt as a whole.
+    NO_DOCUMENTS = 'no_documents'                  # reference: the payment pays nothing posted or confirmed
+    CURRENCY = 'currency'                          # the payment or a document is not in so'm
+    NO_ITEMS = 'no_items'                          # no line to put on a receipt
+    MISSING_MASTER_DATA = 'missing_master_data'    # labels: items without an IKPU or a package code
+    IDENTIFIER = 'identifier'                      # name ('service_id' or 'payment_id'), value
+    PAYMENT_NOT_POSITIVE = 'payment_not_positive'  # paid
+    ROUNDING = 'rounding'                          # total, paid, labels: the lines priced in fractions of a tiyin
+    PARTIAL_PAYMENT = 'partial_payment'            # total, paid: an instalment, an advance, a balance
+    OVERPAID = 'overpaid'                          # total, paid
+    MARKING_REQUIRED = 'marking_required'          # products: goods whose units need a marking code each
+    ADVANCE = 'advance'                            # documents: invoices of an advance (down payment)
+    # The seller (the company, or a principal of goods sold on commission).
+    COMMISSION_NOT_A_DICT = 'commission_not_a_dict'
+    COMMISSION_UNKNOWN_KEYS = 'commission_unknown_keys'  # keys
+    COMMISSION_ID_FORMAT = 'commission_id_format'  # kind ('TIN' or 'PINFL'), digits, value
+    COMMISSION_MISSING = 'commission_missing'
+    COMPANY_TIN = 'company_tin'                    # value: the company's Tax ID, not a 9-digit TIN
+    LINE_COMMISSION = 'line_commission'            # error: the FiscalError of the line's principal
+    # One line (``line`` is set).
+    NEGATIVE_QUANTITY = 'negative_quantity'        # quantity
+    FRACTIONAL_QUANTITY = 'fractional_quantity'    # quantity
+    DISCOUNT_RANGE = 'discount_range'              # discount, total
+    LINE_TOO_LARGE = 'line_too_large'              # amount
+    NEGATIVE_TOO_LARGE = 'negative_too_large'      # amount, available, vat_percent (None: over all lines)
+    VAT_RATE = 'vat_rate'                          # value
+    TAXES = 'taxes'                                # taxes: the names of the line's taxes
+    PACKAGE_CODE_LENGTH = 'package_code_length'    # length
+    BARCODE_LENGTH = 'barcode_length'              # length
+    UNITS_CODE = 'units_code'                      # value
+    LABELS_NOT_A_LIST = 'labels_not_a_list'
+    TOO_MANY_LABELS = 'too_many_labels'            # count, limit
+    LABEL_FORMAT = 'label_format'                  # value, length
+    NO_NAME = 'no_name'
+    UNIT_TOO_LONG = 'unit_too_long'                # unit, length
+
+    FIELD_QUANTITY = 'quantity'
+    FIELD_PRICE_UNIT = 'price_unit'
+    FIELD_DISCOUNT = 'discount'
+    FIELD_TOTAL = 'total'
+    FIELD_PAYMENT = 'payment'
+    FIELD_AMOUNT = 'amount'
+
+    BY_HAND = frozenset({PARTIAL_PAYMENT, OVERPAID, MARKING_REQUIRED, ADVANCE})
+
+    def __init__(self, code, line=None, labels=None, **params):
+        super().__init__(code, line, params)
+        self.code = code
+        self.params = params
         self.line = line
         self.labels = tuple(labels) if labels is not None else (line,) if line is not None else ()
-        self.by_hand = by_hand
+
+    @property
+    def by_hand(self):
+        return self.code in self.BY_HAND
+
+    def __str__(self):
+        """For the log: the code, the line and the values."""
+        return ' '.join(str(part) for part in (self.code, self.line or '', self.params or '') if part)
 
 
 @dataclass(frozen=True)
@@ -88,11 +150,9 @@ def to_tiyin(amount):
     return int((_decimal(amount) * 100).quantize(_ONE, rounding=ROUND_HALF_UP))
 
 
-def format_tiyin(tiyin):
-    """Write tiyin as so'm for a person: ``1,234,567.89 so'm``."""
-    sign = '-' if tiyin < 0 else ''
-    whole, fraction = divmod(abs(tiyin), 100)
-    return f"{sign}{whole:,}.{fraction:02d} so'm"
+def to_som(tiyin):
+    """Return tiyin as so'm, exactly: a Decimal with 2 decimals."""
+    return Decimal(tiyin).scaleb(-2)
 
 
 def vat_of(net_tiyin, vat_percent):
@@ -106,14 +166,14 @@ def receipt_name(name, unit):
 
     A name too long is shortened with an ellipsis; the unit is never cut.
 
-    :raise ValueError: when the name is empty or the unit leaves no room for it
+    :raise FiscalError: when the name is empty or the unit leaves no room for it
     """
     name, unit = ' '.join(str(name or '').split()), ' '.join(str(unit or '').split())
     if not name:
-        raise ValueError("it has no name")
+        raise FiscalError(FiscalError.NO_NAME)
     room = MAX_NAME_LENGTH - (len(unit) + 1 if unit else 0)
     if room < 2:
-        raise ValueError(f"its unit of measure \"{unit}\" is longer than {MAX_NAME_LENGTH - 2} characters")
+        raise FiscalError(FiscalError.UNIT_TOO_LONG, unit=unit, length=MAX_NAME_LENGTH - 2)
     if len(name) > room:
         name = name[:room - 1].rstrip() + ELLIPSIS
     return f'{name} {unit}' if unit else name
@@ -126,6 +186,17 @@ def commission_info_of(tax_id):
     digits = digits[2:] if digits.upper().startswith('UZ') else digits
     kind = 'PINFL' if COMMISSION_ID_PATTERNS['PINFL'].fullmatch(digits) else 'TIN'
     return {kind: digits}
+
+
+def company_commission_info(tax_id):
+    """``CommissionInfo`` of the seller's own sales: its TIN, 9 digits, read from its Tax ID.
+
+    :raise FiscalError: ``COMPANY_TIN`` when the Tax ID is not a TIN
+    """
+    info = commission_info_of(tax_id)
+    if not COMMISSION_ID_PATTERNS['TIN'].fullmatch(info.get('TIN', '')):
+        raise FiscalError(FiscalError.COMPANY_TIN, value=tax_id or '')
+    return info
 
 
 def unit_price_and_discount(price_unit, quantity, total):
@@ -142,9 +213,9 @@ def unit_price_and_discount(price_unit, quantity, total):
     :param total: the line's total after discount, VAT included, as the document states it
     :return: ``(price_unit, discount)`` as Decimal so'm, the discount 0 or more
     """
-    quantity, total = _decimal(quantity, "The quantity"), _decimal(total, "The line total")
+    quantity, total = _decimal(quantity, FiscalError.FIELD_QUANTITY), _decimal(total, FiscalError.FIELD_TOTAL)
     if price_unit is not None:
-        price = _decimal(price_unit, "The unit price")
+        price = _decimal(price_unit, FiscalError.FIELD_PRICE_UNIT)
         if _exact(price) and price * quantity >= total:
             return price, price * quantity - total
     price = (total / quantity).quantize(Decimal('0.01'), rounding=ROUND_CEILING)
@@ -178,10 +249,8 @@ def build_items(lines, commission_info):
     lines = list(lines)
     missing = check_lines(lines)
     if missing:
-        raise FiscalError(
-            "Set an IKPU (17 digits, from tasnif.soliq.uz) and a package code on these products before "
-            "sending a fiscal receipt: " + ', '.join(missing) + '.',
-            line=missing[0] if len(missing) == 1 else None, labels=missing)
+        raise FiscalError(FiscalError.MISSING_MASTER_DATA, line=missing[0] if len(missing) == 1 else None,
+                          labels=missing)
     items, negatives = [], []
     for line in lines:
         kind = _kind(line)
@@ -192,7 +261,7 @@ def build_items(lines, commission_info):
     for line in negatives:
         _spread_negative(line, items)
     if not items:
-        raise FiscalError("The document has no line to put on a fiscal receipt.")
+        raise FiscalError(FiscalError.NO_ITEMS)
     return [_item_dict(item, _line_commission_info(item.line) or commission) for item in items]
 
 
@@ -203,9 +272,9 @@ def build_receipt(service_id, payment_id, lines, paid_amount, commission_info):
     :raise FiscalError: when the items do not add up to the payment exactly, or a line is refused
     """
     service_id, payment_id = _identifier('service_id', service_id), _identifier('payment_id', payment_id)
-    paid = _decimal(paid_amount, "The Click payment")
+    paid = _decimal(paid_amount, FiscalError.FIELD_PAYMENT)
     if paid <= 0:
-        raise FiscalError(f"The Click payment must be more than 0 so'm, not {paid} so'm.")
+        raise FiscalError(FiscalError.PAYMENT_NOT_POSITIVE, paid=paid)
     paid_tiyin = to_tiyin(paid)
     lines = list(lines)
     items = build_items(lines, commission_info)
@@ -222,21 +291,21 @@ def build_receipt(service_id, payment_id, lines, paid_amount, commission_info):
     }
 
 
-def _decimal(value, what="An amount", line=None):
+def _decimal(value, field=FiscalError.FIELD_AMOUNT, line=None):
     """Read a money or quantity value; a float (Odoo's) is read by its shortest text, never its binary."""
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise FiscalError(f"{what} is not a number: {value!r}.", line=line)
-    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    if not number.is_finite():
-        raise FiscalError(f"{what} is not a number: {value!r}.", line=line)
+    number = None
+    if not isinstance(value, bool) and isinstance(value, int | float | Decimal):
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if number is None or not number.is_finite():
+        raise FiscalError(FiscalError.NOT_A_NUMBER, line=line, field=field, value=repr(value))
     return number
 
 
 def _line_numbers(line):
     """Return the line's quantity, unit price and discount as Decimals, and its total before discount."""
-    quantity = _decimal(line.quantity, f"The quantity of {line.label}", line.label)
-    price_unit = _decimal(line.price_unit, f"The unit price of {line.label}", line.label)
-    discount = _decimal(line.discount, f"The discount of {line.label}", line.label)
+    quantity = _decimal(line.quantity, FiscalError.FIELD_QUANTITY, line.label)
+    price_unit = _decimal(line.price_unit, FiscalError.FIELD_PRICE_UNIT, line.label)
+    discount = _decimal(line.discount, FiscalError.FIELD_DISCOUNT, line.label)
     return quantity, price_unit, discount, price_unit * quantity
 
 
@@ -263,9 +332,8 @@ def _exact(amount):
 def _vat_percent(line):
     value = line.vat_percent
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal) or value != int(value) \
-            or not 0 <= value <= 100:
-        raise FiscalError(f"The VAT rate of {line.label} must be a whole percent from 0 to 100, not {value}.",
-                          line=line.label)
+            or not 0 <= value <= MAX_VAT_PERCENT:
+        raise FiscalError(FiscalError.VAT_RATE, line=line.label, value=value)
     return int(value)
 
 
@@ -273,50 +341,41 @@ def _item(line):
     quantity, price_unit, discount, gross = _line_numbers(line)
     label = line.label
     if quantity <= 0:
-        raise FiscalError(f"{label} has a negative quantity ({quantity}) and a negative price; a fiscal receipt "
-                          "takes positive quantities only.", line=label)
+        raise FiscalError(FiscalError.NEGATIVE_QUANTITY, line=label, quantity=quantity)
     if quantity != quantity.to_integral_value():
-        raise FiscalError(f"Click's fiscal receipts take whole quantities only; {label} has {quantity.normalize():f}. "
-                          "Sell it in a unit that makes the quantity whole (e.g. grams instead of kilograms), "
-                          "or issue this receipt by hand.", line=label)
+        raise FiscalError(FiscalError.FRACTIONAL_QUANTITY, line=label, quantity=quantity.normalize())
     if discount < 0 or discount > gross:
-        raise FiscalError(f"The discount of {label} ({discount} so'm) must be between 0 and the line's total "
-                          f"({gross} so'm).", line=label)
+        raise FiscalError(FiscalError.DISCOUNT_RANGE, line=label, discount=discount, total=gross)
     price, discount_tiyin = to_tiyin(gross), to_tiyin(discount)
     if price > MAX_UINT64:
-        raise FiscalError(f"{label} comes to {format_tiyin(price)}, more than a receipt can hold.", line=label)
+        raise FiscalError(FiscalError.LINE_TOO_LARGE, line=label, amount=to_som(price))
     _check_formats(line)
     return _Item(line, int(quantity), to_tiyin(price_unit), price, discount_tiyin, _vat_percent(line))
 
 
 def _check_formats(line):
+    """Refuse an item whose fields break Click's formats; ``check_lines`` has checked its IKPU already."""
     label = line.label
-    if not SPIC_PATTERN.fullmatch(str(line.spic).strip()):
-        raise FiscalError(f"The IKPU of {label} must be 17 digits, not \"{line.spic}\".", line=label)
     if len(str(line.package_code).strip()) > MAX_PACKAGE_CODE_LENGTH:
-        raise FiscalError(f"The package code of {label} is longer than {MAX_PACKAGE_CODE_LENGTH} characters.",
-                          line=label)
+        raise FiscalError(FiscalError.PACKAGE_CODE_LENGTH, line=label, length=MAX_PACKAGE_CODE_LENGTH)
     if len(str(line.barcode or '').strip()) > MAX_BARCODE_LENGTH:
-        raise FiscalError(f"The barcode of {label} is longer than {MAX_BARCODE_LENGTH} characters.", line=label)
+        raise FiscalError(FiscalError.BARCODE_LENGTH, line=label, length=MAX_BARCODE_LENGTH)
     units = line.units_code
     if units is not None and (isinstance(units, bool) or not isinstance(units, int) or not 0 <= units <= MAX_UINT64):
-        raise FiscalError(f"The unit code of {label} must be a whole number from the classifier, not {units!r}.",
-                          line=label)
+        raise FiscalError(FiscalError.UNITS_CODE, line=label, value=repr(units))
     labels = line.labels or ()
     if isinstance(labels, str):
-        raise FiscalError(f"The marking codes of {label} must be a list of codes, not one text.", line=label)
+        raise FiscalError(FiscalError.LABELS_NOT_A_LIST, line=label)
     if len(labels) > MAX_LABELS:
-        raise FiscalError(f"{label} has {len(labels)} marking codes; a receipt item takes at most {MAX_LABELS}.",
-                          line=label)
+        raise FiscalError(FiscalError.TOO_MANY_LABELS, line=label, count=len(labels), limit=MAX_LABELS)
     for code in labels:
         if not isinstance(code, str) or not code.strip() or len(code.strip()) > MAX_LABEL_LENGTH:
-            raise FiscalError(f"The marking code {code!r} of {label} must be a text of 1 to {MAX_LABEL_LENGTH} "
-                              "characters.", line=label)
+            raise FiscalError(FiscalError.LABEL_FORMAT, line=label, value=repr(code), length=MAX_LABEL_LENGTH)
     _line_commission_info(line)
     try:
         receipt_name(line.name, line.unit)
-    except ValueError as error:
-        raise FiscalError(f"{label} cannot be named on a fiscal receipt: {error}.", line=label) from error
+    except FiscalError as error:
+        raise FiscalError(error.code, line=label, **error.params) from error
 
 
 def _spread_negative(line, items):
@@ -324,19 +383,18 @@ def _spread_negative(line, items):
     _quantity, _price_unit, discount, gross = _line_numbers(line)
     label = line.label
     if discount < 0 or discount > -gross:
-        raise FiscalError(f"The discount of {label} ({discount} so'm) must be between 0 and the line's total "
-                          f"({-gross} so'm).", line=label)
+        raise FiscalError(FiscalError.DISCOUNT_RANGE, line=label, discount=discount, total=-gross)
     amount = to_tiyin(-gross) - to_tiyin(discount)
     vat_percent = _vat_percent(line)
     targets = [item for item in items if item.vat_percent == vat_percent and item.original_net > 0]
-    over = f"the lines at {vat_percent} % VAT"
+    over = vat_percent
     if not targets:
         targets = [item for item in items if item.original_net > 0]
-        over = "the document's other lines"
+        over = None
     available = sum(item.net for item in targets)
     if amount > available:
-        raise FiscalError(f"{label} takes off {format_tiyin(amount)}, more than the {format_tiyin(available)} of "
-                          f"{over} it is spread over; a fiscal receipt cannot have a negative line.", line=label)
+        raise FiscalError(FiscalError.NEGATIVE_TOO_LARGE, line=label, amount=to_som(amount),
+                          available=to_som(available), vat_percent=over)
     for item, share in zip(targets, _largest_remainder(amount, [item.net for item in targets]), strict=True):
         item.discount += share
 
@@ -392,27 +450,25 @@ def _line_commission_info(line):
     try:
         return _commission_info(line.commission_info)
     except FiscalError as error:
-        raise FiscalError(f"{line.label} is sold on commission: {error}", line=line.label) from error
+        raise FiscalError(FiscalError.LINE_COMMISSION, line=line.label, error=error) from error
 
 
 def _commission_info(commission_info):
     if not isinstance(commission_info, dict):
-        raise FiscalError("The commission data (CommissionInfo) must give the TIN or the PINFL of the seller.")
+        raise FiscalError(FiscalError.COMMISSION_NOT_A_DICT)
     unknown = set(commission_info) - set(COMMISSION_ID_PATTERNS)
     if unknown:
-        raise FiscalError("The commission data (CommissionInfo) takes only TIN and PINFL, not "
-                          f"{', '.join(sorted(map(str, unknown)))}.")
+        raise FiscalError(FiscalError.COMMISSION_UNKNOWN_KEYS, keys=', '.join(sorted(map(str, unknown))))
     result = {}
     for key, pattern in COMMISSION_ID_PATTERNS.items():
         value = str(commission_info.get(key) or '').strip()
         if value and not pattern.fullmatch(value):
-            digits = 9 if key == 'TIN' else 14
-            raise FiscalError(f"The seller's {key} must be {digits} digits, not \"{value}\".")
+            raise FiscalError(FiscalError.COMMISSION_ID_FORMAT, kind=key, digits=COMMISSION_ID_LENGTHS[key],
+                              value=value)
         if value:
             result[key] = value
     if not result:
-        raise FiscalError("Set the company's TIN (9 digits), or the commission agent's TIN or PINFL (14 digits), "
-                          "before sending fiscal receipts.")
+        raise FiscalError(FiscalError.COMMISSION_MISSING)
     return result
 
 
@@ -421,12 +477,12 @@ def _identifier(name, value):
     if isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise FiscalError(f"The {name} must be a positive whole number, not {value!r}.")
+        raise FiscalError(FiscalError.IDENTIFIER, name=name, value=repr(value))
     return value
 
 
 def _raise_total_mismatch(lines, total, paid_tiyin):
-    both = f"the document's lines come to {format_tiyin(total)} while Click was paid {format_tiyin(paid_tiyin)}"
+    amounts = {'total': to_som(total), 'paid': to_som(paid_tiyin)}
     rounded = []
     for line in lines:
         if _kind(line) == 'dropped':
@@ -435,19 +491,5 @@ def _raise_total_mismatch(lines, total, paid_tiyin):
         if not (_exact(gross) and _exact(discount)):
             rounded.append(line.label)
     if rounded and abs(total - paid_tiyin) <= len(rounded):
-        raise FiscalError(
-            f"The fiscal receipt cannot match the payment to the tiyin: {both}. The difference comes from rounding "
-            f"to whole tiyin the amounts of {', '.join(rounded)}, priced in fractions of a tiyin. Give them prices "
-            "with at most 2 decimals, or issue this receipt by hand.",
-            line=rounded[0], labels=rounded)
-    if paid_tiyin < total:
-        raise FiscalError(
-            f"The fiscal receipt must match the Click payment exactly, but {both}: this payment covers part of the "
-            "document (an instalment, an advance, or the balance after another payment). Click's fiscal receipt "
-            "lists goods sold, and it has no receipt for a partial payment; spreading the payment over the goods "
-            "would declare discounts that were never given. Issue this receipt from your cash register and attach "
-            "it with Action > Attach an existing receipt (QR URL).", by_hand=True)
-    raise FiscalError(
-        f"The fiscal receipt must match the Click payment exactly, but {both}: Click was paid more than the "
-        "document's lines. Issue this receipt from your cash register and attach it with Action > Attach an "
-        "existing receipt (QR URL).", by_hand=True)
+        raise FiscalError(FiscalError.ROUNDING, line=rounded[0], labels=rounded, **amounts)
+    raise FiscalError(FiscalError.PARTIAL_PAYMENT if paid_tiyin < total else FiscalError.OVERPAID, **amounts)

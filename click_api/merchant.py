@@ -54,7 +54,48 @@ MASK = '***'
 
 
 class MerchantApiError(Exception):
-    """Any failed Merchant API call."""
+    """Any failed Merchant API call. Its text is for the log; ``code`` and ``params`` say what happened,
+    for the Odoo layer to word it for a person (``messages.merchant_error``); no code: only the text."""
+
+    CONNECT_TIMEOUT = 'connect_timeout'  # base_url, seconds
+    READ_TIMEOUT = 'read_timeout'        # endpoint, seconds, may_act: Click may still carry it out
+    UNREACHABLE = 'unreachable'          # base_url, reason: the operating system's
+    BROKEN = 'broken'                    # endpoint, reason, may_act
+    HTTP_STATUS = 'http_status'          # endpoint, status, note: Click's, if any
+    BAD_ANSWER = 'bad_answer'            # endpoint, status, problem: an AnswerError
+    REFUSED = 'refused'                  # endpoint, error_code, note
+
+    def __init__(self, message, code=None, params=None):
+        super().__init__(message)
+        self.code = code
+        self.params = params or {}
+
+
+class AnswerError(ValueError):
+    """An answer that is not one of Click's: ``code`` says why, ``params`` the details."""
+
+    NOT_JSON = 'not_json'
+    NO_ERROR_CODE = 'no_error_code'
+    NOT_WHOLE = 'not_whole'              # name: the field
+    NO_PAYMENT_ID = 'no_payment_id'
+    OTHER_PAYMENT = 'other_payment'      # answered, asked: the payment ids
+    QR_NOT_TEXT = 'qr_not_text'
+    QR_NOT_URL = 'qr_not_url'
+
+    _TEXTS = {
+        NOT_JSON: "the answer is not the JSON object Click sends",
+        NO_ERROR_CODE: "the answer has no error_code",
+        NOT_WHOLE: "the answer's {name} is not a whole number",
+        NO_PAYMENT_ID: "the answer has no paymentId",
+        OTHER_PAYMENT: "the answer is about payment {answered}, not {asked}",
+        QR_NOT_TEXT: "the answer's qrCodeURL is not text",
+        QR_NOT_URL: "the answer's qrCodeURL is not a web address",
+    }
+
+    def __init__(self, code, **params):
+        super().__init__(self._TEXTS[code].format(**params))
+        self.code = code
+        self.params = params
 
 
 class MerchantTransportError(MerchantApiError):
@@ -64,17 +105,17 @@ class MerchantTransportError(MerchantApiError):
     be made at all is sure not to have.
     """
 
-    def __init__(self, message, timeout, sent=True):
-        super().__init__(message)
+    def __init__(self, message, timeout, sent=True, code=None, params=None):
+        super().__init__(message, code, params)
         self.timeout = timeout
         self.sent = sent
 
 
 class MerchantHttpError(MerchantApiError):
-    """Click answered with a non-2xx HTTP status; ``meaning`` says what it means in plain words."""
+    """Click answered with a non-2xx HTTP status; ``meaning`` says what it means, for the log."""
 
-    def __init__(self, message, status, meaning, error_note=None):
-        super().__init__(message)
+    def __init__(self, message, status, meaning, error_note=None, code=None, params=None):
+        super().__init__(message, code, params)
         self.status = status
         self.meaning = meaning
         self.error_note = error_note
@@ -87,8 +128,8 @@ class MerchantResponseError(MerchantHttpError):
 class MerchantBusinessError(MerchantApiError):
     """Click answered with ``error_code != 0``; ``error_note`` is Click's reason."""
 
-    def __init__(self, message, error_code, error_note):
-        super().__init__(message)
+    def __init__(self, message, error_code, error_note, code=None, params=None):
+        super().__init__(message, code, params)
         self.error_code = error_code
         self.error_note = error_note
 
@@ -184,12 +225,12 @@ def _json_object(response):
 def _typed(body):
     """Return Click's JSON object with its integer fields as ``int``, whether written as numbers or text.
 
-    :raise ValueError: saying why ``body`` is not an answer of Click's
+    :raise AnswerError: saying why ``body`` is not an answer of Click's
     """
     if body is None:
-        raise ValueError("the answer is not the JSON object Click sends")
+        raise AnswerError(AnswerError.NOT_JSON)
     if body.get('error_code') is None:
-        raise ValueError("the answer has no error_code")
+        raise AnswerError(AnswerError.NO_ERROR_CODE)
     typed = dict(body)
     for name in INTEGER_FIELDS:
         if name in typed:
@@ -200,12 +241,12 @@ def _typed(body):
 def _whole_number(value, name):
     """Return a whole number Click wrote as a JSON number or as text; None stays None.
 
-    :raise ValueError: naming ``name`` when ``value`` is anything else
+    :raise AnswerError: naming ``name`` when ``value`` is anything else
     """
     if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
         return int(value)
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ValueError(f"the answer's {name} is not a whole number")
+        raise AnswerError(AnswerError.NOT_WHOLE, name=name)
     return value
 
 
@@ -217,25 +258,25 @@ def _fiscal_data_answer(body, payment_id):
 
     :return: the answer with ``error_code``, ``payment_id`` (int) and ``qr_code_url`` (the receipt's
         http(s) address, or None while Click has no receipt for the payment)
-    :raise ValueError: saying why ``body`` is not that answer, or is the answer about another payment
+    :raise AnswerError: saying why ``body`` is not that answer, or is the answer about another payment
     """
     if body is None:
-        raise ValueError("the answer is not the JSON object Click sends")
+        raise AnswerError(AnswerError.NOT_JSON)
     typed = _typed(body if body.get('error_code') is not None else dict(body, error_code=0))
     if typed['error_code'] != 0:
         return typed
     answered_id = _whole_number(typed.pop('paymentId', None), 'paymentId')
     answered_id = typed.get('payment_id') if answered_id is None else answered_id
     if answered_id is None:
-        raise ValueError("the answer has no paymentId")
+        raise AnswerError(AnswerError.NO_PAYMENT_ID)
     if answered_id != payment_id:
-        raise ValueError(f"the answer is about payment {answered_id}, not {payment_id}")
+        raise AnswerError(AnswerError.OTHER_PAYMENT, answered=answered_id, asked=payment_id)
     qr_code_url = typed.pop('qrCodeURL', typed.get('qr_code_url'))
     if qr_code_url is not None and not isinstance(qr_code_url, str):
-        raise ValueError("the answer's qrCodeURL is not text")
+        raise AnswerError(AnswerError.QR_NOT_TEXT)
     qr_code_url = (qr_code_url or '').strip() or None
     if qr_code_url and urlsplit(qr_code_url).scheme not in ('http', 'https'):
-        raise ValueError("the answer's qrCodeURL is not a web address")
+        raise AnswerError(AnswerError.QR_NOT_URL)
     return dict(typed, payment_id=answered_id, qr_code_url=qr_code_url)
 
 
@@ -244,6 +285,19 @@ def _tiyin(value, name):
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"{name} must be a whole, non-negative number of tiyin, not {value!r}")
     return value
+
+
+def _http_error(status, endpoint, note):
+    """The error of a non-2xx answer; ``note`` is Click's ``error_note``, if any."""
+    meaning = HTTP_MEANINGS.get(status) or (
+        "Click's server failed; try again later" if status >= 500 else "an unexpected answer"
+    )
+    return MerchantHttpError(
+        f"Click's Merchant API answered HTTP {status} to {endpoint}: {meaning}."
+        + (f" Click says: {note}" if note else ''),
+        status, meaning, note,
+        code=MerchantApiError.HTTP_STATUS, params={'endpoint': endpoint, 'status': status, 'note': note},
+    )
 
 
 def _never_sent(exc):
@@ -315,47 +369,49 @@ class MerchantClient:
         _logger.debug("Click Merchant API %s answered %s", endpoint, mask_sensitive(body) if body else None)
         note = body.get('error_note') if body else None
         if not 200 <= response.status_code < 300:
-            meaning = HTTP_MEANINGS.get(response.status_code) or (
-                "Click's server failed; try again later" if response.status_code >= 500 else "an unexpected answer"
-            )
-            raise MerchantHttpError(
-                f"Click's Merchant API answered HTTP {response.status_code} to {endpoint}: {meaning}."
-                + (f" Click says: {note}" if note else ''),
-                response.status_code, meaning, note,
-            )
+            raise _http_error(response.status_code, endpoint, note)
         try:
             body = read(body)
-        except ValueError as exc:
+        except AnswerError as exc:
             raise MerchantResponseError(
                 f"Click's Merchant API answered {endpoint} with HTTP {response.status_code}, but {exc}; "
                 "the outcome is unknown, check it in Click's merchant cabinet.",
                 response.status_code, str(exc), note,
+                code=MerchantApiError.BAD_ANSWER,
+                params={'endpoint': endpoint, 'status': response.status_code, 'problem': exc},
             ) from None
         if body['error_code'] != 0:
             raise MerchantBusinessError(
                 f"Click refused {endpoint}: {note or 'no reason given'} (error code {body['error_code']}).",
                 body['error_code'], note,
+                code=MerchantApiError.REFUSED,
+                params={'endpoint': endpoint, 'error_code': body['error_code'], 'note': note},
             )
         return body
 
     def _transport_error(self, exc, endpoint, method):
         _logger.info("Click Merchant API %s failed: %s", endpoint, type(exc).__name__)
         connect, read = self.timeout
+        may_act = method != 'GET'
         if isinstance(exc, requests.ConnectTimeout):
+            code, params = MerchantApiError.CONNECT_TIMEOUT, {'base_url': self.base_url, 'seconds': connect}
             message = (f"Could not reach Click's Merchant API at {self.base_url} within {connect} seconds: "
                        "check this server's internet connection and firewall.")
         elif isinstance(exc, requests.Timeout):
+            code, params = MerchantApiError.READ_TIMEOUT, {'endpoint': endpoint, 'seconds': read, 'may_act': may_act}
             message = f"Click's Merchant API did not answer {endpoint} within {read} seconds."
-            if method != 'GET':
-                message += " Click may still carry it out: check the payment's status before trying again."
         elif _never_sent(exc):
+            code, params = MerchantApiError.UNREACHABLE, {'base_url': self.base_url, 'reason': _os_reason(exc)}
             message = (f"Could not connect to Click's Merchant API at {self.base_url} ({_os_reason(exc)}): "
                        "check this server's internet connection and the API base URL.")
         else:
+            code = MerchantApiError.BROKEN
+            params = {'endpoint': endpoint, 'reason': _os_reason(exc), 'may_act': may_act}
             message = f"The connection to Click's Merchant API broke during {endpoint} ({_os_reason(exc)})."
-            if method != 'GET':
-                message += " Click may still carry it out: check the payment's status before trying again."
-        return MerchantTransportError(message, timeout=isinstance(exc, requests.Timeout), sent=not _never_sent(exc))
+        if params.get('may_act'):
+            message += " Click may still carry it out: check the payment's status before trying again."
+        return MerchantTransportError(message, timeout=isinstance(exc, requests.Timeout), sent=not _never_sent(exc),
+                                      code=code, params=params)
 
     def create_invoice(self, amount, phone_number, merchant_trans_id):
         """Send a payment request to the Click user with this phone number (SPEC §7.5.1).

@@ -8,6 +8,7 @@ from odoo.tools import config, format_datetime
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.shop_client import run_scenarios
 from odoo.addons.payment_click.click_api.self_test import Cause, UnansweredCall, likely_cause
+from odoo.addons.payment_click.messages import self_test_advice, self_test_cause
 
 
 class PaymentClickSelfTest(models.Model):
@@ -183,69 +184,6 @@ class PaymentClickSelfTest(models.Model):
         """``cause`` as stored: a timeout on a server with a single worker is that worker's doing."""
         return Cause.SINGLE_WORKER.value if cause is Cause.TIMEOUT and config['workers'] == 1 else cause.value
 
-    @api.model
-    def _cause_text(self, cause, text, status):
-        """The likely cause of a failed call, and what to do, in plain words.
-
-        :param Cause cause: the cause
-        :param str text: what came instead of Click's answer (the failure, or the redirect's address)
-        :param int status: the HTTP status received, 0 when none
-        """
-        if cause is Cause.SINGLE_WORKER:
-            return _(
-                "No answer within %s seconds. Odoo runs with a single worker (--workers 1), which is busy "
-                "running this test and cannot answer its own calls: start it with --workers 2 or more and "
-                "run the test again.", const.SELF_TEST_TIMEOUT,
-            )
-        texts = {
-            Cause.TIMEOUT: _(
-                "No answer within %s seconds: the URL cannot be reached from this server, or a firewall "
-                "drops the call.", const.SELF_TEST_TIMEOUT,
-            ),
-            Cause.SKIPPED: _("Not sent: an earlier call got no answer in time."),
-            Cause.SSL: _(
-                "The certificate is not trusted (%s). Install a certificate from a recognised authority, "
-                "with its intermediate certificates, on the reverse proxy.", text,
-            ),
-            Cause.UNREACHABLE: _(
-                "The URL cannot be reached from this server (%s): check the domain name, the firewall "
-                "and that the reverse proxy listens on this address.", text,
-            ),
-            Cause.REDIRECT: _(
-                "The URL redirects to %s, and a redirected call loses Click's form. Set web.base.url to "
-                "the address Odoo is really served at; if it leads to the database selector, set "
-                "--db-filter.", text or _("another address"),
-            ),
-            Cause.HTML: _(
-                "The URL answered HTML, not Click's JSON: the call did not reach this module in this "
-                "database. Is the database filter (--db-filter) set so that Click's calls reach this "
-                "database?"
-            ),
-            Cause.HTTP_STATUS: _(
-                "The URL answered HTTP %s: a proxy or firewall in front of Odoo refused the call, or "
-                "Odoo failed (see its log).", status,
-            ),
-            Cause.NOT_CLICK: _("The URL answered something other than Click's JSON: another application "
-                               "answers at this address."),
-            Cause.KEY_MISMATCH: _(
-                "The answering Odoo checks signatures with another secret key: the call reached another "
-                "database, or another provider with this Service ID (check --db-filter and the key)."
-            ),
-            Cause.UNKNOWN_SERVICE: _(
-                "The answering Odoo has no Click provider with this Service ID: the call reached another "
-                "database (check --db-filter)."
-            ),
-            Cause.UNKNOWN_PAYMENT: _(
-                "The answering Odoo does not know the test payment: the call reached another database "
-                "(check --db-filter)."
-            ),
-            Cause.UNEXPECTED: _(
-                "Odoo's answer breaks Click's rules for this scenario: another module may change how "
-                "payments are handled. Send this report to whoever maintains your Odoo."
-            ),
-        }
-        return texts[cause]
-
 
 class PaymentClickSelfTestCheck(models.Model):
     _name = 'payment.click.self.test.check'
@@ -274,60 +212,8 @@ class PaymentClickSelfTestCheck(models.Model):
             if not check.passed and provider not in settings:
                 settings[provider] = provider._click_settings_checks()
             check.fixed = not check.passed and settings[provider].get(check.code, (False,))[0]
-            note = not check.passed and self._advice_text(check.advice or {})
+            note = not check.passed and self_test_advice(self.env, check.advice or {})
             check.note = _("Fixed since this run: run the test again to confirm. %s", note) if check.fixed else note
-
-    @api.model
-    def _advice_text(self, advice):
-        """A failed check's advice (see ``payment.provider._click_deployment_checks``) in the reader's words."""
-        def cause():
-            return self.env['payment.click.self.test']._cause_text(
-                Cause(advice['cause']), advice.get('text') or '', advice.get('status') or 0)
-
-        def fields_missing():
-            fields_ = self.env['payment.provider']._fields
-            return ', '.join(fields_[name].get_description(self.env)['string'] for name in advice['missing'])
-
-        texts = {
-            'probe': lambda: self.env._(
-                "Odoo could not ask %(url)s how its calls arrive: %(cause)s", url=advice['url'], cause=cause(),
-            ),
-            'base_url': lambda: self.env._(
-                "Odoo could not reach itself at web.base.url, %(url)s: %(cause)s Set the system parameter "
-                "web.base.url to the address this Odoo is served at (Settings > Technical > System "
-                "Parameters).", url=advice['url'], cause=cause(),
-            ),
-            'callback_urls': lambda: self.env['payment.provider']._click_callback_warning(advice['problems']),
-            'proxy_mode': lambda: self.env._(
-                "Odoo sees the calls to %(public)s as calls to %(seen)s. Start Odoo with --proxy-mode, "
-                "behind a reverse proxy that sets the X-Forwarded-Host and X-Forwarded-Proto headers.",
-                public=advice['public'], seen=advice['seen'],
-            ),
-            'proxy_mode_unchecked': lambda: self.env._(
-                "Not checked: web.base.url does not lead to this Odoo (see above)."),
-            'database': lambda: self.env._(
-                "%(url)s reaches another database. Start Odoo with a --db-filter that selects only the "
-                "database %(db)s for this address.", url=advice['url'], db=advice['db'],
-            ),
-            'base_url_frozen': lambda: self.env._(
-                "Set the system parameter web.base.url.freeze to True (Settings > Technical > System "
-                "Parameters), so that an administrator logging in through another address does not change "
-                "web.base.url, and with it the URLs Click calls."),
-            'credentials': lambda: self.env._("Fill in %s on the Credentials tab.", fields_missing()),
-            'key_spaces': lambda: self.env._(
-                "The secret key starts or ends with a space. Click signs with the key as it gave it, so "
-                "Odoo would refuse each of its calls (-1): paste the key again, without spaces."),
-            'currency': lambda: self.env._(
-                "Activate the Uzbek so'm (UZS) under Accounting > Configuration > Currencies: Click takes "
-                "payments in so'm only."),
-            'journal': lambda: self.env._(
-                "Choose the bank journal where Click's settlements arrive (Configuration tab): Odoo records "
-                "each Click payment there."),
-            'published': lambda: self.env._(
-                "Publish the provider (the Published button) so that customers can choose Click."),
-        }
-        text = texts.get(advice.get('key'))
-        return text() if text else False
 
 
 class PaymentClickSelfTestStep(models.Model):
@@ -380,5 +266,5 @@ class PaymentClickSelfTestStep(models.Model):
     @api.depends_context('lang')
     def _compute_cause(self):
         for step in self:
-            step.cause = step.cause_code and self.env['payment.click.self.test']._cause_text(
-                Cause(step.cause_code), step.response or '', step.http_status)
+            step.cause = step.cause_code and self_test_cause(
+                self.env, Cause(step.cause_code), step.response or '', step.http_status)

@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
+from odoo.addons.payment_click import messages
 from odoo.addons.payment_click.click_api import settlement
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 
@@ -177,7 +178,7 @@ class PaymentClickSettlement(models.Model):
         try:
             rows = settlement.parse_registry(self.registry_filename, base64.b64decode(self.registry_file))
         except settlement.RegistryError as error:
-            raise UserError(self._registry_error_message(error)) from error
+            raise UserError(messages.registry_error(self.env, error)) from error
         candidates = self._load_candidates(on_or_before=False)
         # A refund keeps the Click payment id of the payment it refunds: the sign tells them apart.
         unsettled = {}
@@ -305,24 +306,6 @@ class PaymentClickSettlement(models.Model):
         lines = lines.filtered(lambda line: any(p._click_matches_statement_line(line) for p in providers))
         return lines.filtered(lambda line: line.currency_id.compare_amounts(line.amount, self.amount) == 0)[:1] \
             if self.amount else lines[:1]
-
-    def _registry_error_message(self, error):
-        details = error.details
-        messages = {
-            settlement.RegistryError.EMPTY: lambda: self.env._("Click's registry is empty."),
-            settlement.RegistryError.FORMAT: lambda: self.env._(
-                "Click's registry must be a CSV or XLSX file (%s is neither).", details[0]),
-            settlement.RegistryError.COLUMNS: lambda: self.env._(
-                "Click's registry needs a header row naming the Click payment id (click_paydoc_id) and the amount "
-                "columns; missing: %s.", details[0]),
-            settlement.RegistryError.AMOUNT: lambda: self.env._(
-                "Click's registry, line %(line)s: \"%(value)s\" is not a payment id with an amount.",
-                line=details[0], value=details[1]),
-            settlement.RegistryError.DUPLICATE: lambda: self.env._(
-                "Click's registry, line %(line)s: the payment %(payment)s is listed twice.",
-                line=details[0], payment=details[1]),
-        }
-        return messages[error.code]()
 
     def _click_validate(self):
         self.ensure_one()

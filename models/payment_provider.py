@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import hmac
 
-from odoo.addons.payment_click import const
+from odoo.addons.payment_click import const, messages
 from odoo.addons.payment_click.click_api import deployment, merchant, self_test
 from odoo.addons.payment_click.controllers.main import ClickController
 from odoo.addons.payment_click.controllers.self_test import ClickSelfTestController
@@ -105,23 +105,9 @@ class PaymentProvider(models.Model):
             base_url = provider.get_base_url()
             provider.click_prepare_url = url_join(base_url, ClickController._prepare_url)
             provider.click_complete_url = url_join(base_url, ClickController._complete_url)
-            provider.click_callback_warning = self._click_callback_warning(
-                deployment.callback_url_problems(provider.click_prepare_url)
+            provider.click_callback_warning = messages.callback_warning(
+                self.env, deployment.callback_url_problems(provider.click_prepare_url)
             )
-
-    @api.model
-    def _click_callback_warning(self, problems):
-        """What keeps Click from calling the callback URLs (``deployment`` codes), in words; False if nothing."""
-        messages = {
-            deployment.NOT_HTTPS: _("they are not https"),
-            deployment.NOT_PUBLIC: _("they point to this computer or to a private network"),
-        }
-        return _(
-            "Click cannot call these URLs: %(problems)s. Serve Odoo over HTTPS on its public "
-            "address, start it with --proxy-mode, and set the web.base.url system parameter to "
-            "that address (with web.base.url.freeze).",
-            problems=_(" and ").join(messages[problem] for problem in problems),
-        ) if problems else False
 
     # === CONSTRAINT METHODS === #
 
@@ -259,7 +245,7 @@ class PaymentProvider(models.Model):
         Prepare URL's address, to see whether it reaches this database.
 
         :return: one ``{'code', 'passed', 'advice'}`` per check of ``const.SELF_TEST_CHECKS``; the advice of
-            a failed check is a code and its values (``payment.click.self.test.check._advice_text`` words it
+            a failed check is a code and its values (``messages.self_test_advice`` words it
             in the reader's language), False for a check that passed
         """
         self.ensure_one()

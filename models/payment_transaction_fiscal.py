@@ -4,12 +4,12 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models, modules
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
-from odoo.addons.payment_click import const
+from odoo.addons.payment_click import const, messages
 from odoo.addons.payment_click.click_api import fiscal
 from odoo.addons.payment_click.click_api.fiscal import FiscalError
 from odoo.addons.payment_click.click_api.merchant import (
@@ -97,16 +97,8 @@ class PaymentTransaction(models.Model):
             '|', ('click_receipt_next_try', '=', False), ('click_receipt_next_try', '<=', fields.Datetime.now()),
         ], order='click_receipt_next_try, id', limit=limit)
         for tx in txs:
-            try:
-                tx._click_process_fiscal_receipt()
-            except Exception as error:
-                if modules.module.current_test:
-                    raise
-                self.env.cr.rollback()
-                _logger.exception("Fiscal receipt of %s left for a later run", tx.reference)
-                tx._click_receipt_retry(str(error))
-            if not modules.module.current_test:
-                self.env.cr.commit()  # pylint: disable=invalid-commit  # one payment's receipt at a time
+            tx._click_process_fiscal_receipt()
+            self._click_commit()  # one payment's receipt at a time
         if len(txs) == limit:
             self.env.ref('payment_click.cron_click_send_fiscal_receipts')._trigger()
 
@@ -122,11 +114,24 @@ class PaymentTransaction(models.Model):
             return
         self.invalidate_recordset()
         if self.click_receipt_state == 'to_send':
-            self._click_submit_fiscal_receipt()
-            if self.click_receipt_state == 'sent' and not modules.module.current_test:
-                self.env.cr.commit()  # pylint: disable=invalid-commit  # sent is kept: a restart never resends
+            self._click_receipt_step(self._click_submit_fiscal_receipt)
+            if self.click_receipt_state == 'sent':
+                self._click_commit()  # sent is kept: a restart never resends (outside any savepoint)
         if self.click_receipt_state == 'sent':
-            self._click_fetch_fiscal_receipt()
+            self._click_receipt_step(self._click_fetch_fiscal_receipt)
+
+    def _click_receipt_step(self, step):
+        """Run one step of this receipt in a savepoint: a failure nobody foresaw is undone and kept on this
+        receipt, which is tried again later, and the other receipts go on. A concurrency error is raised,
+        for the whole run to be replayed."""
+        try:
+            with self.env.cr.savepoint():
+                step()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception as error:  # noqa: BLE001 - one receipt's failure never stops the others
+            _logger.exception("Fiscal receipt of %s left for a later run", self.reference)
+            self._click_receipt_retry(str(error))
 
     def _click_submit_fiscal_receipt(self):
         """Send the receipt's items to Click (SPEC §9.1), unless Click holds a receipt for the payment already."""
@@ -134,12 +139,8 @@ class PaymentTransaction(models.Model):
         try:
             receipt = self._click_build_fiscal_receipt()
         except FiscalError as error:
-            not_sent = _(
-                "The fiscal receipt of %(documents)s (Click payment %(payment)s) was not sent: %(error)s",
-                documents=self._click_receipt_documents_name(), payment=self.provider_reference, error=error,
-            )
-            self._click_receipt_failed(not_sent if error.by_hand else _(
-                "%s Fix it, then use Action > Send fiscal receipt to Click.", not_sent,
+            self._click_receipt_failed(messages.receipt_not_sent(
+                self.env, self._click_receipt_documents_name(), self.provider_reference, error,
             ))
             return
         client = self.provider_id._click_get_merchant_client()
@@ -158,7 +159,8 @@ class PaymentTransaction(models.Model):
             # The fiscal data tells, and nothing is sent again; Click's note stays, should it be a real refusal.
             _logger.info("Click refused the receipt of %s after an unanswered try: %s", self.reference, error)
             self.write({
-                'click_receipt_state': 'sent', 'click_receipt_error': getattr(error, 'error_note', None) or str(error),
+                'click_receipt_state': 'sent',
+                'click_receipt_error': error.error_note or messages.merchant_error(self.env, error),
                 'click_receipt_next_try': False,
             })
             return
@@ -200,30 +202,18 @@ class PaymentTransaction(models.Model):
                 return
         except (MerchantApiError, ValueError) as error:
             return self._click_receipt_problem(error)
-        if self.click_receipt_error:  # Click's refusal of a receipt sent again, or the last passing error
-            give_up = _(
-                "Click still has no QR code for the fiscal receipt of %(documents)s (Click payment %(payment)s) "
-                "after %(attempts)s tries; its last error: \"%(error)s\". Check the receipt in Click's merchant "
-                "cabinet: attach its address with Action > Attach an existing receipt (QR URL), or correct what "
-                "Click names and use Action > Send fiscal receipt to Click.",
-                documents=self._click_receipt_documents_name(), payment=self.provider_reference,
-                attempts=const.FISCAL_MAX_ATTEMPTS, error=self.click_receipt_error,
-            )
-        else:
-            give_up = _(
-                "Click accepted the fiscal receipt of %(documents)s (Click payment %(payment)s) but still has no "
-                "QR code for it after %(attempts)s tries. Check the receipt in Click's merchant cabinet, then "
-                "attach its address with Action > Attach an existing receipt (QR URL).",
-                documents=self._click_receipt_documents_name(), payment=self.provider_reference,
-                attempts=const.FISCAL_MAX_ATTEMPTS,
-            )
+        # Click's refusal of a receipt sent again, or the last passing error, if any, is quoted.
+        give_up = messages.receipt_without_qr(
+            self.env, self._click_receipt_documents_name(), self.provider_reference, const.FISCAL_MAX_ATTEMPTS,
+            self.click_receipt_error,
+        )
         # The state says it waits for the QR code: the error, if any, is kept for the message above.
         self._click_receipt_retry(None, give_up=give_up)
 
     def _click_receipt_problem(self, error):
         """Try again later when it may help, else stop and ask the accountant."""
         if self._click_is_transient(error):
-            return self._click_receipt_retry(str(error))
+            return self._click_receipt_retry(messages.merchant_error(self.env, error))
         return self._click_receipt_failed(self._click_refusal_message(error))
 
     @api.model
@@ -234,26 +224,16 @@ class PaymentTransaction(models.Model):
         return isinstance(error, MerchantHttpError) and (error.status >= 500 or error.status == 429)
 
     def _click_refusal_message(self, error):
-        note = getattr(error, 'error_note', None) or str(error)
-        return _(
-            "Click refused the fiscal receipt of %(documents)s (Click payment %(payment)s): \"%(note)s\". Correct "
-            "what Click names (the products' IKPU and package codes, the company's TIN, the provider's "
-            "credentials), then use Action > Send fiscal receipt to Click; or, if your cash register issued the "
-            "receipt, use Action > Attach an existing receipt (QR URL).",
-            documents=self._click_receipt_documents_name(), payment=self.provider_reference, note=note,
-        )
+        note = getattr(error, 'error_note', None) or messages.merchant_error(self.env, error)
+        return messages.receipt_refused(self.env, self._click_receipt_documents_name(), self.provider_reference, note)
 
     def _click_receipt_retry(self, reason, give_up=None):
         """Try again later, 5 minutes × 2^attempts (at most 6 hours) from now; give up after too many tries,
         saying ``give_up`` (by default, that Click could not be reached). A ``reason`` of None keeps the error."""
         attempts = self.click_receipt_attempts + 1
         if attempts >= const.FISCAL_MAX_ATTEMPTS:
-            return self._click_receipt_failed(give_up or _(
-                "The fiscal receipt of %(documents)s (Click payment %(payment)s) could not reach Click after "
-                "%(attempts)s tries: %(error)s Check the provider's credentials and Click's service, then use "
-                "Action > Send fiscal receipt to Click.",
-                documents=self._click_receipt_documents_name(), payment=self.provider_reference,
-                attempts=attempts, error=reason,
+            return self._click_receipt_failed(give_up or messages.receipt_unreachable(
+                self.env, self._click_receipt_documents_name(), self.provider_reference, attempts, reason,
             ))
         delay = min(const.FISCAL_RETRY_DELAY * 2 ** (attempts - 1), const.FISCAL_MAX_RETRY_DELAY)
         values = {'click_receipt_attempts': attempts, 'click_receipt_next_try': fields.Datetime.now() + delay}
@@ -303,9 +283,10 @@ class PaymentTransaction(models.Model):
         else (an eCommerce order not invoiced yet) its confirmed sale orders."""
         self.ensure_one()
         invoices = self.invoice_ids.filtered(lambda move: move.move_type == 'out_invoice' and move.state == 'posted')
-        if invoices or 'sale_order_ids' not in self._fields:
+        orders = self._click_sale_orders()
+        if invoices or orders is None:
             return invoices
-        return self.sale_order_ids.filtered(lambda order: order.state == 'sale')
+        return orders.filtered(lambda order: order.state == 'sale')
 
     def _click_receipt_documents_name(self):
         return ', '.join(self._click_receipt_documents().mapped('display_name')) or self.reference
@@ -318,39 +299,21 @@ class PaymentTransaction(models.Model):
         self.ensure_one()
         documents = self._click_receipt_documents()
         if not documents:
-            raise FiscalError(_(
-                "%s pays no posted invoice and no confirmed order: there are no lines to put on its receipt.",
-                self.reference,
-            ))
-        if self.currency_id.name not in const.SUPPORTED_CURRENCIES \
+            raise FiscalError(FiscalError.NO_DOCUMENTS, reference=self.reference)
+        if not self.currency_id._click_is_supported() \
                 or any(document.currency_id != self.currency_id for document in documents):
-            raise FiscalError(_("Fiscal receipts are issued in so'm only, for documents in so'm."))
+            raise FiscalError(FiscalError.CURRENCY)
         lines_field = 'invoice_line_ids' if documents._name == 'account.move' else 'order_line'
         marked = documents[lines_field].product_id.filtered('click_marking_required')
         if marked:
-            raise FiscalError(_(
-                "These products need a marking code for each unit sold on the fiscal receipt, which an online payment "
-                "does not know: %s. Issue this receipt from your cash register, scanning the codes, and attach it "
-                "with Action > Attach an existing receipt (QR URL).", ', '.join(marked.mapped('display_name')),
-            ), by_hand=True)
+            raise FiscalError(FiscalError.MARKING_REQUIRED, products=', '.join(marked.mapped('display_name')))
         advances = documents.filtered(lambda document: any(
             line.price_total > 0 and line._fields.get('is_downpayment') and line.is_downpayment
             for line in document[lines_field]
         ))
         if advances:
-            raise FiscalError(_(
-                "%s invoices an advance (down payment): a fiscal receipt lists goods sold, and Click's has no type for "
-                "an advance. Issue this receipt from your cash register and attach it with Action > Attach an "
-                "existing receipt (QR URL); the final invoice's receipt deducts the advance.",
-                ', '.join(advances.mapped('display_name')),
-            ), by_hand=True)
+            raise FiscalError(FiscalError.ADVANCE, documents=', '.join(advances.mapped('display_name')))
         lines = self._click_fiscal_lines(documents)
-        missing = fiscal.check_lines(lines)
-        if missing:
-            raise FiscalError(_(
-                "Set an IKPU (17 digits, from tasnif.soliq.uz) and a package code on these products: %s. "
-                "Nothing was sent.", ', '.join(missing),
-            ), labels=missing)
         return fiscal.build_receipt(
             self.provider_id.sudo().click_service_id, self.provider_reference, lines, Decimal(str(self.amount)),
             self._click_company_commission_info(),
@@ -358,14 +321,10 @@ class PaymentTransaction(models.Model):
 
     def _click_company_commission_info(self):
         """``CommissionInfo`` of the company's own sales: its TIN, 9 digits, from its Tax ID."""
-        company = self.company_id
-        info = fiscal.commission_info_of(company.vat)
-        if not fiscal.COMMISSION_ID_PATTERNS['TIN'].fullmatch(info.get('TIN', '')):
-            raise FiscalError(_(
-                "Set the TIN of %(company)s (9 digits, in its Tax ID) before sending fiscal receipts; it is now "
-                "\"%(vat)s\".", company=company.name, vat=company.vat or '',
-            ))
-        return info
+        try:
+            return fiscal.company_commission_info(self.company_id.vat)
+        except FiscalError as error:
+            raise FiscalError(error.code, company=self.company_id.name, **error.params) from error
 
     def _click_fiscal_lines(self, documents):
         """The lines of ``documents`` (invoices or sale orders) as ``fiscal.ReceiptLine``."""
@@ -434,16 +393,13 @@ class PaymentTransaction(models.Model):
 
     @api.model
     def _click_vat_percent(self, taxes, label):
+        """The line's VAT rate: one percent tax, or none; the builder checks it is a whole percent."""
         taxes = taxes.flatten_taxes_hierarchy()
         if not taxes:
             return 0
-        if len(taxes) > 1 or taxes.amount_type != 'percent' or taxes.amount != int(taxes.amount) \
-                or not 0 <= taxes.amount <= 100:
-            raise FiscalError(_(
-                "%(line)s has the taxes %(taxes)s; a fiscal receipt takes one VAT tax of a whole percent per "
-                "line. Give the line a single percent VAT.", line=label, taxes=', '.join(taxes.mapped('name')),
-            ), line=label)
-        return int(taxes.amount)
+        if len(taxes) > 1 or taxes.amount_type != 'percent':
+            raise FiscalError(FiscalError.TAXES, line=label, taxes=', '.join(taxes.mapped('name')))
+        return taxes.amount
 
     # === ACTIONS === #
 
@@ -476,7 +432,7 @@ class PaymentTransaction(models.Model):
                     tx._click_receipt_found(tx.provider_id._click_get_merchant_client())
                 except (MerchantApiError, ValueError) as error:
                     raise UserError(_("Click could not be asked about the fiscal receipt of %(payment)s: %(error)s",
-                                      payment=tx.reference, error=error)) from error
+                                      payment=tx.reference, error=messages.merchant_error(self.env, error))) from error
         return self._click_run_fiscal_receipts()
 
     def _click_run_fiscal_receipts(self):
@@ -518,7 +474,8 @@ class PaymentTransaction(models.Model):
             self.provider_id._click_get_merchant_client().submit_fiscal_qrcode(self.provider_reference, qr_url)
         except (MerchantApiError, ValueError) as error:
             raise UserError(_("Click did not take the receipt of %(payment)s: %(error)s", payment=self.reference,
-                              error=getattr(error, 'error_note', None) or error)) from error
+                              error=getattr(error, 'error_note', None) or messages.merchant_error(self.env, error),
+                              )) from error
         self._click_receipt_done(qr_url)
 
     def _click_fiscal_receipts_shown(self):

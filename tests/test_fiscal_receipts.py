@@ -13,7 +13,14 @@ from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
-from odoo.addons.payment_click.click_api.merchant import MerchantClient
+from odoo.addons.payment_click import messages
+from odoo.addons.payment_click.click_api.fiscal import FiscalError
+from odoo.addons.payment_click.click_api.merchant import (
+    MerchantApiError,
+    MerchantClient,
+    MerchantHttpError,
+    MerchantTransportError,
+)
 from odoo.addons.payment_click.tests.common import ClickCommon
 
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
@@ -217,6 +224,35 @@ class TestFiscalReceipts(FiscalReceiptCommon):
         self.assertIn("could not reach Click after 15 tries", self._activity().note)
 
     @MUTE
+    def test_an_unforeseen_failure_stays_on_its_receipt_and_the_others_go_on(self):
+        """A receipt whose step crashes is rolled back to before it, keeps the error and is tried again
+        later; the cron goes on with the next receipt, in tests as in production."""
+        tx = self._pay()
+        other_invoice = self.invoice.copy()
+        other_invoice.action_post()
+        other = self._pay('INV-FISCAL-2', invoice_ids=[other_invoice.id])
+        build = type(tx)._click_build_fiscal_receipt
+
+        def crash(receipt_tx):
+            if receipt_tx == tx:
+                receipt_tx.click_receipt_state = 'failed'  # half done, then undone with the step
+                raise RuntimeError("unforeseen")
+            return build(receipt_tx)
+
+        with patch.object(type(tx), '_click_build_fiscal_receipt', crash), \
+                self.assertLogs('odoo.addons.payment_click.models.payment_transaction_fiscal', 'ERROR') as logs:
+            self._run_cron()
+        self.assertIn("left for a later run", logs.output[0])
+        self.assertEqual((tx.click_receipt_state, tx.click_receipt_attempts), ('to_send', 1))
+        self.assertIn("unforeseen", tx.click_receipt_error)
+        self.assertGreater(tx.click_receipt_next_try, fields.Datetime.now())
+        self.assertEqual(other.click_receipt_state, 'done', "the next receipt was sent all the same")
+        self.tx = tx
+        self._make_due()
+        self._run_cron()
+        self._assert_one_receipt(tx)
+
+    @MUTE
     def test_a_restart_between_submit_and_fetch_fetches_without_sending_again(self):
         tx = self._pay()
         tx._click_submit_fiscal_receipt()  # committed by the cron; the process dies here
@@ -305,12 +341,81 @@ class TestFiscalReceipts(FiscalReceiptCommon):
         self._assert_one_receipt(tx)
 
     @MUTE
+    def test_a_vat_of_a_fraction_of_a_percent_sends_nothing(self):
+        """The builder alone checks the rate is a whole percent; the model only reads the line's one tax."""
+        vat_half = self.vat_12.copy({'name': "VAT 12.5%", 'amount': 12.5})
+        invoice = self.env['account.move'].create({
+            'move_type': 'out_invoice', 'partner_id': self.partner_a.id, 'currency_id': self.currency.id,
+            'invoice_line_ids': [Command.create({'product_id': self.desk.id, 'quantity': 1, 'price_unit': 10000.0,
+                                                 'tax_ids': [Command.set(vat_half.ids)]})],
+        })
+        invoice.action_post()
+        self.invoice = invoice
+        tx = self._pay('INV-HALF', invoice.amount_total, invoice_ids=[invoice.id])
+        with self._spy_submit() as submit:
+            self._run_cron()
+        self.assertFalse(submit.called)
+        self.assertEqual(tx.click_receipt_state, 'failed')
+        self.assertIn("The VAT rate of Office desk must be a whole percent from 0 to 100, not 12.5.",
+                      tx.click_receipt_error)
+
+    @MUTE
     def test_a_company_without_a_tin_sends_nothing(self):
         self.company.vat = False
         self._pay()
         self._run_cron()
         self.assertEqual(self.invoice.click_receipt_state, 'failed')
         self.assertIn("TIN", self.invoice.click_receipt_error)
+
+    def test_every_refusal_is_worded_with_its_menu_path(self):
+        """The builder's codes read as the accountant's advice, amounts in the reader's number format."""
+        self.assertEqual(set(messages._FISCAL), {
+            value for name, value in vars(FiscalError).items()
+            if name.isupper() and not name.startswith('FIELD_') and isinstance(value, str)
+        })
+        cases = [
+            (FiscalError(FiscalError.FRACTIONAL_QUANTITY, line='[SUGAR] Sugar', quantity=Decimal('1.5')),
+             "Click's fiscal receipts take whole quantities only; [SUGAR] Sugar has 1.5."),
+            (FiscalError(FiscalError.PARTIAL_PAYMENT, total=Decimal('1000000.00'), paid=Decimal('400000.00')),
+             "come to 1,000,000.00 so'm while Click was paid 400,000.00 so'm: this payment covers part of the "
+             "document"),
+            (FiscalError(FiscalError.OVERPAID, total=Decimal('100.00'), paid=Decimal('100.01')),
+             "Click was paid more than the document's lines. Issue this receipt from your cash register and attach "
+             "it with Action > Attach an existing receipt (QR URL)."),
+            (FiscalError(FiscalError.ROUNDING, line='[NAIL] Nail', labels=['[NAIL] Nail'], total=Decimal('110.00'),
+                         paid=Decimal('109.99')), "rounding to whole tiyin the amounts of [NAIL] Nail"),
+            (FiscalError(FiscalError.LINE_COMMISSION, line='[VASE] Vase', error=FiscalError(
+                FiscalError.COMMISSION_ID_FORMAT, kind='TIN', digits=9, value='12345')),
+             "[VASE] Vase is sold on commission: The seller's TIN must be 9 digits, not \"12345\"."),
+            (FiscalError(FiscalError.NEGATIVE_TOO_LARGE, line='Coupon', amount=Decimal('150.00'),
+                         available=Decimal('100.00'), vat_percent=12),
+             "Coupon takes off 150.00 so'm, more than the 100.00 so'm of the lines at 12 % VAT"),
+            (FiscalError(FiscalError.NOT_A_NUMBER, line='[DESK] Desk', field=FiscalError.FIELD_QUANTITY,
+                         value="'x'"), "The quantity of [DESK] Desk is not a number: 'x'."),
+        ]
+        for error, words in cases:
+            with self.subTest(code=error.code):
+                self.assertIn(words, messages.fiscal_error(self.env, error))
+        note = messages.receipt_not_sent(self.env, "INV/1", '42', FiscalError(FiscalError.MISSING_MASTER_DATA,
+                                                                               labels=['Desk', 'Chair']))
+        self.assertIn("these products: Desk, Chair. Nothing was sent. Fix it, then use Action > Send fiscal receipt "
+                      "to Click.", note)
+
+    def test_merchant_api_failures_are_worded(self):
+        """Click's failures reach the accountant worded from their codes, in the reader's language."""
+        timeout = MerchantTransportError("log text", timeout=True, code=MerchantApiError.READ_TIMEOUT, params={
+            'endpoint': 'POST payment/ofd_data/submit_items', 'seconds': 15, 'may_act': True,
+        })
+        self.assertEqual(messages.merchant_error(self.env, timeout),
+                         "Click's Merchant API did not answer POST payment/ofd_data/submit_items within 15 seconds. "
+                         "Click may still carry it out: check the payment's status before trying again.")
+        refused = MerchantHttpError("log text", 401, "log meaning", "Wrong user", code=MerchantApiError.HTTP_STATUS,
+                                    params={'endpoint': 'GET payment/status/36/1', 'status': 401, 'note': "Wrong user"})
+        self.assertEqual(messages.merchant_error(self.env, refused),
+                         "Click's Merchant API answered HTTP 401 to GET payment/status/36/1: not authorized: check the "
+                         "Merchant User ID and Secret Key, and this server's clock. Click says: Wrong user")
+        self.assertEqual(messages.merchant_error(self.env, ValueError("not a whole number of tiyin")),
+                         "not a whole number of tiyin")
 
     # === Server actions === #
 

@@ -13,6 +13,8 @@ from odoo.tests.common import _super_send
 
 from odoo.addons.payment_click.click_api import merchant
 from odoo.addons.payment_click.click_api.merchant import (
+    AnswerError,
+    MerchantApiError,
     MerchantBusinessError,
     MerchantClient,
     MerchantHttpError,
@@ -193,6 +195,9 @@ class TestMerchantClient(ClickServerCase):
         self.assertEqual((caught.exception.error_code, caught.exception.error_note), (-31, 'Invalid phone number'))
         self.assertEqual(str(caught.exception),
                          "Click refused POST invoice/create: Invalid phone number (error code -31).")
+        self.assertEqual((caught.exception.code, caught.exception.params), (MerchantApiError.REFUSED, {
+            'endpoint': 'POST invoice/create', 'error_code': -31, 'note': 'Invalid phone number',
+        }))
 
     def test_http_errors(self):
         self.script((401, 'Unauthorized'), (400, {'error_code': -8, 'error_note': 'Bad amount'}),
@@ -203,6 +208,9 @@ class TestMerchantClient(ClickServerCase):
         self.assertEqual(caught.exception.meaning,
                          "not authorized: check the Merchant User ID and Secret Key, and this server's clock")
         self.assertIn("answered HTTP 401 to GET payment/status/36/1", str(caught.exception))
+        self.assertEqual((caught.exception.code, caught.exception.params), (MerchantApiError.HTTP_STATUS, {
+            'endpoint': 'GET payment/status/36/1', 'status': 401, 'note': None,
+        }))
         with self.assertRaises(MerchantHttpError) as caught:
             self.client.reverse_payment(1)
         self.assertEqual((caught.exception.status, caught.exception.error_note), (400, 'Bad amount'))
@@ -217,13 +225,15 @@ class TestMerchantClient(ClickServerCase):
     def test_unreadable_success_answers(self):
         self.script((200, '<html>maintenance</html>'), (200, [OK]), (200, {'error_note': 'Success'}),
                     (200, dict(OK, payment_id='12x')))
-        for meaning in ("the answer is not the JSON object Click sends",
-                        "the answer is not the JSON object Click sends",
-                        "the answer has no error_code",
-                        "the answer's payment_id is not a whole number"):
+        for meaning, problem in (("the answer is not the JSON object Click sends", AnswerError.NOT_JSON),
+                                 ("the answer is not the JSON object Click sends", AnswerError.NOT_JSON),
+                                 ("the answer has no error_code", AnswerError.NO_ERROR_CODE),
+                                 ("the answer's payment_id is not a whole number", AnswerError.NOT_WHOLE)):
             with self.assertRaises(MerchantResponseError) as caught:
                 self.client.payment_status(1)
             self.assertEqual((caught.exception.status, caught.exception.meaning), (200, meaning))
+            self.assertEqual(caught.exception.code, MerchantApiError.BAD_ANSWER)
+            self.assertEqual(caught.exception.params['problem'].code, problem)
 
     def test_read_timeout(self):
         client = self.make_client(timeout=(2, 0.3))
@@ -233,7 +243,9 @@ class TestMerchantClient(ClickServerCase):
                 call()
             self.assertTrue(caught.exception.timeout)
             self.assertIn("did not answer", str(caught.exception))
+            self.assertEqual(caught.exception.code, MerchantApiError.READ_TIMEOUT)
         self.assertIn("check the payment's status", str(caught.exception))
+        self.assertTrue(caught.exception.params['may_act'], "a reversal may still be carried out")
         self.assertEqual(len(self.server.seen), 2, "a timed out GET is not retried")
 
     def test_connection_refused(self):
@@ -246,6 +258,8 @@ class TestMerchantClient(ClickServerCase):
         self.assertFalse(caught.exception.timeout)
         self.assertFalse(caught.exception.sent, "nothing reached Click")
         self.assertIn("Connection refused", str(caught.exception))
+        self.assertEqual((caught.exception.code, caught.exception.params['reason']),
+                         (MerchantApiError.UNREACHABLE, "Connection refused"))
         self.assertIsNone(caught.exception.__cause__)
 
     def test_a_connection_dropped_after_sending_may_have_reached_click(self):
@@ -268,6 +282,8 @@ class TestMerchantClient(ClickServerCase):
         self.assertTrue(merchant.outcome_unknown(caught.exception))
         self.assertIn("broke during", str(caught.exception))
         self.assertIn("check the payment's status", str(caught.exception))
+        self.assertEqual(caught.exception.code, MerchantApiError.BROKEN)
+        self.assertTrue(caught.exception.params['may_act'])
 
     def test_get_is_retried_on_unavailable(self):
         self.script((503, 'busy'), (503, 'busy'), (200, dict(OK, payment_id=5, payment_status=2)))

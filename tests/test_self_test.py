@@ -10,7 +10,7 @@ from odoo.tests import BaseCase, tagged
 from odoo.tests.common import HOST
 from odoo.tools import config, mute_logger
 
-from odoo.addons.payment_click import const
+from odoo.addons.payment_click import const, messages
 from odoo.addons.payment_click.click_api import deployment, self_test
 from odoo.addons.payment_click.click_api.shop_client import ShopResponse, StepResult
 from odoo.addons.payment_click.click_api.self_test import Cause, SelfTestClient
@@ -172,8 +172,8 @@ class TestSelfTest(ClickCommon):
         database over HTTP too."""
         self.env.flush_all()
         checks = self.click._click_deployment_checks(self.click._click_self_test_client())
-        advice_text = self.env['payment.click.self.test.check']._advice_text
-        return {check['code']: dict(check, note=check['advice'] and advice_text(check['advice'])) for check in checks}
+        return {check['code']: dict(check, note=messages.self_test_advice(self.env, check['advice'] or {}))
+                for check in checks}
 
     def _assert_check(self, code, passed, note_part=None):
         check = self._checks()[code]
