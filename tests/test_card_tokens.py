@@ -254,7 +254,7 @@ class TestCardTokens(ClickCardCommon):
         emulated = self.env['payment.click.emulator.payment'].search([('merchant_trans_id', '=', tx.reference)])
         self.assertEqual(emulated.payment_status, 1)
         emulated.payment_status = 2  # Click finishes the payment
-        tx.click_prepare_date -= timedelta(minutes=self.click.click_sync_delay + 1)
+        tx.click_charge_date -= timedelta(minutes=self.click.click_sync_delay + 1)
         self.env.flush_all()
         self.env['payment.transaction']._cron_click_sync_status()
         self._assert_paid(tx)
@@ -304,7 +304,7 @@ class TestCardTokens(ClickCardCommon):
         self.assertEqual((tx.state, payment.state), ('pending', 'canceled'))
         self.assertEqual(second.payment_state, 'not_paid')
         self.env['payment.click.emulator.payment'].search([]).payment_status = 2  # Click finishes both
-        (first + tx).click_prepare_date = fields.Datetime.now() - timedelta(minutes=self.click.click_sync_delay + 1)
+        (first + tx).click_charge_date = fields.Datetime.now() - timedelta(minutes=self.click.click_sync_delay + 1)
         self.env.flush_all()
         self.env['payment.transaction']._cron_click_sync_status()
         self._assert_paid(first)

@@ -79,7 +79,7 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
         self._assert_booked(tx, 15000.0)
         self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
         self.assertEqual(
-            (tx.click_processing_type, tx.click_card_type, tx.click_card_number, tx.click_pass_cashbox_code),
+            (tx.click_processing_type, tx.click_card_category, tx.click_card_number, tx.click_pass_cashbox_code),
             ('HUMO', 'private', '986001******5678', 'KASSA-1'),
         )
         self.assertEqual(tx.operation, 'online_direct')
@@ -157,7 +157,7 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
         self.env['payment.transaction']._cron_click_sync_status()
         self.assertEqual(tx.state, 'pending', "too recent for the status sync")
         self._emulated_payment(tx).pass_processing_until = fields.Datetime.now() - timedelta(seconds=1)
-        tx.click_prepare_date -= timedelta(minutes=self.click.click_sync_delay + 1)
+        tx.click_charge_date -= timedelta(minutes=self.click.click_sync_delay + 1)
         self.env.flush_all()
         self.env['payment.transaction']._cron_click_sync_status()
         self.assertEqual(tx.state, 'done')

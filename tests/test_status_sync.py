@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.emulator import CANCELLED_BY_CLICK
-from odoo.addons.payment_click.click_api.shop import ShopRejection
+from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.controllers.emulator import ClickEmulatorController
 from odoo.addons.payment_click.tests.test_click_invoices import ClickInvoiceCommon
 
@@ -108,8 +108,10 @@ class TestStatusSync(AccountPaymentCommon, ClickInvoiceCommon):
     @MUTE
     def test_an_answer_about_another_payment_never_cancels(self):
         tx, failed, debited = self._two_attempts_whose_completes_were_lost()
-        with self.assertRaisesRegex(ShopRejection, failed.payment_id):
-            tx._click_settle_status(int(failed.payment_id), CANCELLED_BY_CLICK, "Payment declined")
+        data = {'source': 'status', 'reference': tx.reference, 'provider_id': tx.provider_id.id,
+                'payment_id': int(failed.payment_id), 'payment_status': CANCELLED_BY_CLICK}
+        tx._handle_notification_data('click', data)
+        self.assertEqual(data['answer'], ShopError.TRANSACTION_DOES_NOT_EXIST, "an earlier attempt: not applied")
         self.assertEqual((tx.state, tx.provider_reference), ('draft', debited.payment_id))
 
     # === By reference, when no payment id is known === #
@@ -130,6 +132,6 @@ class TestStatusSync(AccountPaymentCommon, ClickInvoiceCommon):
         self.assertEqual((tx.state, tx.provider_reference), ('pending', False), "the answer was lost")
         self.assertEqual(self._emulated(tx).payment_status, 2, "Click charged")
         self._set_emulator_fault('none')
-        tx.click_prepare_date -= timedelta(minutes=self.click.click_sync_delay + 1)
+        tx.click_charge_date -= timedelta(minutes=self.click.click_sync_delay + 1)
         self.env['payment.transaction']._cron_click_sync_status()
         self.assertEqual((tx.state, tx.provider_reference), ('done', self._emulated(tx).payment_id))

@@ -6,7 +6,6 @@ from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import format_amount
 
-from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 
 _logger = logging.getLogger(__name__)
@@ -175,7 +174,7 @@ class PaymentClickPassWizard(models.TransientModel):
             'operation': 'online_direct',
             'click_is_pass': True,
             'click_pass_cashbox_code': (self.cashbox_code or '').strip() or False,
-            'click_prepare_date': fields.Datetime.now(),  # the status sync's clock starts at the charge
+            'click_charge_date': fields.Datetime.now(),  # the status sync's clock starts at the charge
         }
 
     def _amount_left(self):
@@ -196,7 +195,7 @@ class PaymentClickPassWizard(models.TransientModel):
             return _("Only a posted customer invoice can be charged with CLICK Pass.")
         if document._name == 'sale.order' and document.state != 'sale':
             return _("Only a confirmed sale order can be charged with CLICK Pass.")
-        if document.currency_id.name not in const.SUPPORTED_CURRENCIES:
+        if not document.currency_id._click_is_supported():
             return _("%(document)s is in %(currency)s; Click takes so'm (UZS) only.",
                      document=document.display_name, currency=document.currency_id.name)
         return None
@@ -237,7 +236,12 @@ class PaymentClickPassWizard(models.TransientModel):
         return format_amount(self.env, float(amount), self.currency_id)
 
     def action_charge(self):
-        """Charge the payer through Click; on a refusal, show why and wait for a new code."""
+        """Charge the payer through Click; on a refusal, show why and wait for a new code.
+
+        Click answers at once. A payment Click has not finished (still processing, or its answer lost)
+        stays pending: the cashier is told so, and lands on the payment, whose state the status sync
+        settles, or its Check with Click at once.
+        """
         self.ensure_one()
         document = self._document()
         self._check_rights(document)
@@ -256,12 +260,16 @@ class PaymentClickPassWizard(models.TransientModel):
             message, kind = _("%(document)s: %(amount)s paid with CLICK Pass (%(processing)s card %(card)s).",
                               document=document.display_name, amount=self._format(tx.amount),
                               processing=tx.click_processing_type or '', card=tx.click_card_number or ''), 'success'
+            follow = {'type': 'ir.actions.client', 'tag': 'soft_reload'}
         else:
             message, kind = tx.state_message, 'warning'
+            follow = {
+                'type': 'ir.actions.act_window', 'res_model': tx._name, 'res_id': tx.id,
+                'views': [(False, 'form')], 'target': 'current', 'name': tx.reference,
+            }
         return {
             'type': 'ir.actions.client', 'tag': 'display_notification',
-            'params': {'message': message, 'type': kind, 'sticky': kind != 'success',
-                       'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'}},
+            'params': {'message': message, 'type': kind, 'sticky': kind != 'success', 'next': follow},
         }
 
     @api.model
