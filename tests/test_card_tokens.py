@@ -295,6 +295,16 @@ class TestCardTokens(ClickCardCommon):
         self.assertIn(second.payment_state, ('paid', 'in_payment'))
         self.assertTrue(tx.provider_reference, "Click's payment number is on the transaction")
 
+    def test_a_card_charge_enters_through_the_door_and_keeps_clicks_ids_apart(self):
+        token = self._save_card().token_id
+        with self._door() as sources:
+            tx = self._register_payment(self._invoice(7000.0), token).payment_transaction_id
+        self.assertEqual(sources, ['card'])
+        self.assertEqual(tx.state, 'done')
+        self.assertTrue(tx.provider_reference)
+        self.assertEqual((tx.click_trans_id, tx.click_prepare_date), (False, False), "no Prepare came")
+        self.assertTrue(tx.click_charge_date)
+
     def test_register_payment_still_processing_is_booked_by_the_status_sync(self):
         first = self._save_card(PROCESSING)
         token = first.token_id

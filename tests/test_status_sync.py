@@ -113,6 +113,20 @@ class TestStatusSync(AccountPaymentCommon, ClickInvoiceCommon):
         tx._handle_notification_data('click', data)
         self.assertEqual(data['answer'], ShopError.TRANSACTION_DOES_NOT_EXIST, "an earlier attempt: not applied")
         self.assertEqual((tx.state, tx.provider_reference), ('draft', debited.payment_id))
+        tx._handle_notification_data('click', dict(data, payment_id=int(debited.payment_id), payment_status=2))
+        self.assertEqual(tx.state, 'done')
+        tx._handle_notification_data('click', data)
+        self.assertEqual(data['answer'], ShopError.TRANSACTION_DOES_NOT_EXIST)
+        self.assertEqual((tx.state, tx.provider_reference), ('done', debited.payment_id), "stays paid")
+
+    @MUTE
+    def test_the_status_sync_enters_through_the_door(self):
+        tx, _failed, debited = self._two_attempts_whose_completes_were_lost()
+        with self._door() as sources:
+            self.env['payment.transaction']._cron_click_sync_status()
+        self.assertEqual(sources, ['status'])
+        self.assertEqual((tx.state, tx.provider_reference), ('done', debited.payment_id))
+        self.assertNotEqual(tx.click_trans_id, debited.payment_id, "click_trans_id is Click's, from the Prepare")
 
     # === By reference, when no payment id is known === #
 
