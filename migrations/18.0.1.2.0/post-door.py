@@ -8,8 +8,7 @@
 
 CHARGES = """
     payment_transaction tx
-    WHERE tx.click_is_pass
-       OR tx.payment_method_id IN (SELECT id FROM payment_method WHERE code = 'click_card')
+    WHERE (tx.click_is_pass OR tx.payment_method_id IN (SELECT id FROM payment_method WHERE code = 'click_card'))
 """
 
 
