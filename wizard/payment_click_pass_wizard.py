@@ -260,10 +260,11 @@ class PaymentClickPassWizard(models.TransientModel):
             message, kind = _("%(document)s: %(amount)s paid with CLICK Pass (%(processing)s card %(card)s).",
                               document=document.display_name, amount=self._format(tx.amount),
                               processing=tx.click_processing_type or '', card=tx.click_card_number or ''), 'success'
-            follow = {'type': 'ir.actions.client', 'tag': 'soft_reload'}
         else:
             message, kind = tx.state_message, 'warning'
-            follow = {
+        follow = {'type': 'ir.actions.client', 'tag': 'soft_reload'}
+        if tx.state == 'pending' and self.env['payment.transaction'].has_access('read'):
+            follow = {  # the payment, whose state its Check with Click and the status sync settle
                 'type': 'ir.actions.act_window', 'res_model': tx._name, 'res_id': tx.id,
                 'views': [(False, 'form')], 'target': 'current', 'name': tx.reference,
             }
