@@ -78,12 +78,15 @@ class PaymentTransaction(models.Model):
                 else _("Click answered without a payment number.")),
         }
         if payment_id and answer.get('confirm_mode'):
-            values['payment_status'] = None
             try:
                 client.confirm_click_pass_payment(payment_id)
-                values['payment_status'] = client.payment_status(payment_id).get('payment_status')
             except MerchantApiError as error:
                 values['state_message'] = self._click_pass_waiting(_("Click did not confirm it: %s", error))
+            try:  # confirmed or not, Click says where the payment stands
+                values['payment_status'] = client.payment_status(payment_id).get('payment_status')
+            except MerchantApiError as error:
+                values['payment_status'] = None
+                _logger.info("Click could not be asked about CLICK Pass payment %s: %s", payment_id, error)
         return values
 
     def _click_pass_card_values(self, data):
