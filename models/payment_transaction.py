@@ -356,11 +356,7 @@ class PaymentTransaction(models.Model):
 
     def _click_apply_charge(self, data):
         """Apply the answer to a saved card's or CLICK Pass charge: refused, not finished (pending for
-        the status sync), or finished.
-
-        Register Payment cancels its payment when the charge is not done at once: the payment the
-        status sync books then is a new one.
-        """
+        the status sync), or finished."""
         values = {'provider_reference': data['payment_id'] and str(data['payment_id'])}
         if data['source'] == 'pass':
             values.update(self._click_pass_card_values(data))
@@ -368,11 +364,19 @@ class PaymentTransaction(models.Model):
         if data['refused']:
             self._set_error(data['state_message'])
         elif data['payment_id'] is None or not shop.payment_finished(data['payment_status']):
-            self._set_pending(state_message=data['state_message'])
-            if self.operation == 'offline':
-                self.payment_id = False
+            self._click_leave_charge_pending(data['state_message'])
         else:
             data['answer'] = self._click_apply_status(data).code
+
+    def _click_leave_charge_pending(self, message):
+        """Leave a charge Click has not finished pending, for the status sync to settle.
+
+        Register Payment cancels its payment when the charge is not done at once: the payment the
+        status sync books then is a new one.
+        """
+        self._set_pending(state_message=message)
+        if self.operation == 'offline':
+            self.payment_id = False
 
     @api.model
     def _click_signing_providers(self, fields_):

@@ -219,8 +219,8 @@ class PaymentTransaction(models.Model):
         except ShopRejection as rejection:  # Click took the money: the status sync tries again
             _logger.warning("Click card payment %s of %s not applied: %s", data['payment_id'], tx.reference,
                             rejection.reason)
-            tx._set_pending(state_message=_("Click took the card payment %s; Odoo records it shortly.",
-                                            data['payment_id']))
+            tx._click_leave_charge_pending(_("Click took the card payment %s; Odoo records it shortly.",
+                                             data['payment_id']))
 
     def _click_charge_refusal(self, error):
         """The message for a card charge Click refused; no money was taken."""

@@ -61,7 +61,7 @@ class PaymentTransaction(models.Model):
         try:
             tx._handle_notification_data('click', data)
         except ShopRejection as rejection:
-            tx._set_pending(state_message=tx._click_pass_waiting(
+            tx._click_leave_charge_pending(tx._click_pass_waiting(
                 _("Odoo could not record Click's answer yet: %s", rejection.reason)))
         _logger.info("CLICK Pass payment %s: %s", tx.reference, tx.state)
 
