@@ -109,6 +109,7 @@ SETTLEMENT_DEFAULT_RATE = 2.0  # % Click keeps; community sources say 2-2.5 %
 SETTLEMENT_DEFAULT_TOLERANCE = 0.5  # percentage points
 SETTLEMENT_STATEMENT_PATTERN = r'(?i)click|клик'
 
-# CLICK Pass (SPEC §8): seconds to wait before each question to Click about a payment still
-# processing, well within Click's 30 s; then the status sync takes over.
-CLICK_PASS_POLL_DELAYS = (0, 1, 2)
+# Where Click's word on a payment comes from, as ``payment.transaction._handle_notification_data`` reads it
+# (``notification_data['source']``): a Prepare or Complete callback, a Merchant API status answer, a
+# saved card's or CLICK Pass charge's answer, a reversal's answer.
+CLICK_NOTIFICATION_SOURCES = ('shop', 'status', 'card', 'pass', 'reversal')

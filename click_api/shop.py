@@ -181,38 +181,89 @@ def parse_request(fields):
     )
 
 
-def decide(request, status, prepare_id, expected_amount, amount_left=None, paid_by=None):  # noqa: PLR0911 - a table
-    """Apply SPEC §2.12 steps 6 to 11 to a request for an existing record.
+class Kind(enum.Enum):
+    """Where Click's word on a payment comes from."""
+    PREPARE = 'prepare'    # Click announces a payment (SHOP API callback)
+    COMPLETE = 'complete'  # Click reports a debit, or its failure (SHOP API callback)
+    STATUS = 'status'      # Click's Merchant API reports a finished payment (SPEC §7.5.3-4), asked by the merchant
 
-    :param ShopRequest request: the request
+
+@dataclass(frozen=True)
+class Notice:
+    """Click's word on a payment, as ``decide`` reads it.
+
+    :param Kind kind: where it comes from
+    :param int payment_id: Click's payment (``click_paydoc_id``, the Merchant API's ``payment_id``)
+    :param Decimal amount: what Click debits; a status states none, so it is the amount asked for
+    :param int error: 0 for a success, Click's negative code (a failure, a reversal) otherwise
+    :param int merchant_prepare_id: the prepare id a Complete quotes; None otherwise
+    """
+    kind: Kind
+    payment_id: int
+    amount: Decimal
+    error: int
+    merchant_prepare_id: int | None = None
+
+
+def request_notice(request_):
+    """What a Prepare or Complete says about its payment."""
+    return Notice(
+        kind=Kind.PREPARE if request_.action == PREPARE else Kind.COMPLETE, payment_id=request_.click_paydoc_id,
+        amount=request_.amount, error=request_.error, merchant_prepare_id=request_.merchant_prepare_id,
+    )
+
+
+def status_notice(payment_id, payment_status, amount):
+    """What a finished payment's Merchant API ``payment_status`` says: success, else its negative status.
+
+    :param amount: the amount the merchant asked for, which a status does not repeat
+    :raise ValueError: when the status does not settle the payment (see ``payment_finished``)
+    """
+    if not payment_finished(payment_status):
+        raise ValueError(f"payment_status {payment_status!r} does not settle a payment")
+    error = 0 if payment_status == PAYMENT_SUCCESSFUL else payment_status
+    return Notice(kind=Kind.STATUS, payment_id=payment_id, amount=amount, error=error)
+
+
+def decide(notice, status, prepare_id, expected_amount, amount_left=None, held=None):  # noqa: PLR0911 - a table
+    """Apply SPEC §2.12 steps 6 to 11 to Click's word on an existing record.
+
+    A Prepare or Complete gets the answer the table gives. A status answer is no callback: Odoo
+    asked. It confirms only a success, and a failure of another payment than the one the record
+    holds (an earlier attempt) changes nothing: the one held may have been debited.
+
+    :param Notice notice: Click's word
     :param TxStatus status: the record's status
     :param int prepare_id: the ``merchant_prepare_id`` this record answers with
     :param expected_amount: the amount due, in so'm
     :param Decimal amount_left: what is left to pay on the documents the record pays, or None when
-        it pays no document (SPEC §11 Y). Prepare refuses on it; Complete reports money already
-        debited, so it is recorded and flagged instead.
-    :param int paid_by: the ``click_paydoc_id`` that paid the record, when it is paid
+        it pays no document (SPEC §11 Y). Prepare refuses on it; Complete and a status report money
+        already debited, so it is recorded and flagged instead.
+    :param int held: the Click payment the record holds (the last one Click announced or charged),
+        which paid it when it is paid
     """
-    debited = request.action == COMPLETE and request.error == 0
-    if request.action == COMPLETE and (
-        status is TxStatus.NEW or request.merchant_prepare_id != prepare_id
+    debited = notice.kind is not Kind.PREPARE and notice.error == 0
+    if notice.kind is Kind.COMPLETE and (
+        status is TxStatus.NEW or notice.merchant_prepare_id != prepare_id
     ):
         return Decision(ShopError.TRANSACTION_DOES_NOT_EXIST)
+    if notice.kind is Kind.STATUS and not debited and held is not None and notice.payment_id != held:
+        return Decision(ShopError.TRANSACTION_DOES_NOT_EXIST)
     if status is TxStatus.PAID:
-        second_debit = debited and request.click_paydoc_id != paid_by
+        second_debit = debited and notice.payment_id != held
         return Decision(ShopError.ALREADY_PAID, alert=Alert.PAID_TWICE if second_debit else Alert.NONE)
     if status is TxStatus.CANCELLED:
         return Decision(ShopError.TRANSACTION_CANCELLED,
                         alert=Alert.DEBITED_WHILE_CANCELLED if debited else Alert.NONE)
-    if request.action == PREPARE and amount_left is not None and amount_left < TIYIN:
+    if notice.kind is Kind.PREPARE and amount_left is not None and amount_left < TIYIN:
         return Decision(ShopError.ALREADY_PAID)
-    if request.error < 0:
-        effect = Effect.CANCEL if request.action == COMPLETE else Effect.NONE
+    if notice.error < 0:
+        effect = Effect.NONE if notice.kind is Kind.PREPARE else Effect.CANCEL
         return Decision(ShopError.TRANSACTION_CANCELLED, effect)
-    if not amounts_match(request.amount, expected_amount):
+    if not amounts_match(notice.amount, expected_amount):
         return Decision(ShopError.INCORRECT_AMOUNT)
-    excess = request.amount - max(amount_left, Decimal(0)) if amount_left is not None else Decimal(0)
-    if request.action == PREPARE:
+    excess = notice.amount - max(amount_left, Decimal(0)) if amount_left is not None else Decimal(0)
+    if notice.kind is Kind.PREPARE:
         if excess > TOLERANCE:
             return Decision(ShopError.INCORRECT_AMOUNT)
         return Decision(ShopError.SUCCESS, Effect.PREPARE)
@@ -225,21 +276,6 @@ def payment_finished(payment_status):
     """Whether a Merchant API ``payment_status`` settles the payment: successful (2), or failed or
     reversed (negative). Anything else, undocumented values included, leaves it to be asked again."""
     return payment_status is not None and (payment_status == PAYMENT_SUCCESSFUL or payment_status < 0)
-
-
-def status_request(service_id, reference, prepare_id, amount, payment_id, click_trans_id, payment_status, note):
-    """The Complete that a finished payment's Merchant API status stands for (SPEC §7.5.3-4).
-
-    Status sync settles through the same table as Complete: a successful payment reads as
-    ``error=0``, a failed or reversed one as its negative status.
-    """
-    if not payment_finished(payment_status):
-        raise ValueError(f"payment_status {payment_status!r} does not settle a payment")
-    return ShopRequest(
-        action=COMPLETE, click_trans_id=click_trans_id, service_id=service_id, click_paydoc_id=payment_id,
-        merchant_trans_id=reference, merchant_prepare_id=prepare_id, amount=amount,
-        error=0 if payment_status == PAYMENT_SUCCESSFUL else payment_status, error_note=note, sign_time='',
-    )
 
 
 def build_answer(code, fields, merchant_billing_id=None):

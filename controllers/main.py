@@ -39,7 +39,7 @@ class ClickController(http.Controller):
             _logger.warning(
                 "Click callback without form fields: %s %s", httprequest.method, httprequest.mimetype
             )
-        answer = request.env['payment.transaction'].sudo()._click_handle_shop_request(pairs)
+        answer = request.env['payment.transaction'].sudo()._click_answer_callback(pairs)
         return request.make_json_response(answer)
 
     @http.route(_return_url, type='http', auth='public', methods=['GET'], website=True, sitemap=False)

@@ -233,7 +233,7 @@ class AccountMove(models.Model):
         """Ask Click about the unfinished Click payments of these invoices, and say what it said."""
         txs = self.transaction_ids.filtered(
             lambda tx: tx.provider_code == 'click' and tx.state in ('draft', 'pending')
-            and (tx.click_trans_id or tx.operation == 'refund')
+            and (tx.click_trans_id or tx.click_charge_date or tx.operation == 'refund')
         )
         if not txs:
             raise UserError(_("No Click payment of these invoices is waiting for Click."))

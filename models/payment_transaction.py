@@ -11,7 +11,7 @@ from markupsafe import Markup
 from werkzeug.urls import url_join
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, format_amount
 from odoo.tools.misc import hmac as hmac_tool
@@ -19,7 +19,7 @@ from odoo.tools.misc import hmac as hmac_tool
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api import merchant, shop
 from odoo.addons.payment_click.click_api.amounts import TOLERANCE, format_amount as click_amount, to_decimal
-from odoo.addons.payment_click.click_api.shop import Alert, Effect, ShopError, ShopRejection, TxStatus
+from odoo.addons.payment_click.click_api.shop import Alert, Effect, Kind, ShopError, ShopRejection, TxStatus
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError
 from odoo.addons.payment_click.click_api.signing import signature_matches
 from odoo.addons.payment_click.controllers.main import ClickController
@@ -38,13 +38,17 @@ class PaymentTransaction(models.Model):
 
     click_trans_id = fields.Char(
         string="Click Transaction ID", readonly=True, copy=False,
-        help="Click's id of the latest attempt to pay this transaction (click_trans_id). Click's "
-             "payment number (click_paydoc_id), the one in the payer's SMS, is the Provider "
-             "Reference.",
+        help="Click's id of the latest attempt to pay this transaction (click_trans_id), from its Prepare "
+             "and Complete; a saved card's or CLICK Pass charge has none. Click's payment number "
+             "(click_paydoc_id), the one in the payer's SMS, is the Provider Reference.",
     )
     click_prepare_date = fields.Datetime(
         string="Click Prepared On", readonly=True, copy=False,
         help="When Click last announced a payment attempt (Prepare) for this transaction.",
+    )
+    click_charge_date = fields.Datetime(
+        string="Click Charged On", readonly=True, copy=False,
+        help="When Odoo asked Click to charge a saved card or a CLICK Pass for this transaction.",
     )
     click_merchant_prepare_id = fields.Integer(
         string="Merchant Prepare ID", compute='_compute_click_merchant_prepare_id',
@@ -165,15 +169,13 @@ class PaymentTransaction(models.Model):
         """The sale orders this transaction pays: the one place that knows `sale` is optional.
 
         Sale is not a dependency (a business without it takes Click payments for invoices): with it,
-        the ``sale_order_ids`` core's sale adds; without it, None.
+        the ``sale_order_ids`` core's sale adds; without it, an empty recordset, which stands for none.
         """
-        return self.sale_order_ids if 'sale_order_ids' in self._fields else None
+        return self.sale_order_ids if 'sale_order_ids' in self._fields else self.browse()
 
     def _click_order_to_restore(self):
         """The shop's unconfirmed order this declined payment was for, if no other payment took it over."""
-        if 'sale_order_ids' not in self._fields:
-            return None
-        orders = self.sale_order_ids.filtered(lambda order: order.state == 'draft' and order.website_id)
+        orders = self._click_sale_orders().filtered(lambda order: order.state == 'draft' and order.website_id)
         return orders.filtered(
             lambda order: order.get_portal_last_transaction().state not in ('pending', 'authorized', 'done')
         )[:1] or None
@@ -207,7 +209,7 @@ class PaymentTransaction(models.Model):
     @api.model
     def _click_check_currency(self, currency):
         """Refuse, in words the payer understands, a Click payment in anything but so'm."""
-        if currency.name not in const.SUPPORTED_CURRENCIES:
+        if not currency._click_is_supported():
             raise UserError(_(
                 "Click takes payments in Uzbek so'm (UZS) only, and this payment is in %s. Please "
                 "choose another payment method.", currency.name or _("no currency"),
@@ -231,10 +233,15 @@ class PaymentTransaction(models.Model):
     def _get_received_message(self):
         """Override of `payment` to say, on the documents, why a Click payment is still pending and
         what happens next (a charge Click has not finished, an invoice waiting in the Click app), or
-        why it was cancelled (an invoice declined, expired or withdrawn)."""
+        why it was cancelled (an invoice declined, expired or withdrawn); and which card paid at the
+        counter with CLICK Pass."""
         message = super()._get_received_message()
-        if self.provider_code == 'click' and self.state in ('pending', 'cancel') and self.state_message:
+        if self.provider_code != 'click':
+            return message
+        if self.state in ('pending', 'cancel') and self.state_message:
             message += Markup('<br/>') + self.state_message
+        elif self.click_is_pass and self.state == 'done':
+            message += Markup('<br/>') + self._click_pass_card_words()
         return message
 
     def _log_message_on_linked_documents(self, message):
@@ -256,11 +263,26 @@ class PaymentTransaction(models.Model):
             return super(PaymentTransaction, self.with_user(SUPERUSER_ID))._log_message_on_linked_documents(message)
         return super()._log_message_on_linked_documents(message)
 
-    # === BUSINESS METHODS - SHOP API === #
+    # === BUSINESS METHODS - CLICK'S WORD ON A PAYMENT: THE DOOR === #
+    #
+    # Click's word on a payment reaches a transaction through core's
+    # ``_handle_notification_data('click', data)`` only: ``_get_tx_from_notification_data`` finds the
+    # transaction and row-locks it, ``_process_notification_data`` applies the word. ``data`` says its
+    # source, ``data['source']`` in ``const.CLICK_NOTIFICATION_SOURCES``, and each key has one meaning:
+    # - 'shop', a Prepare or Complete callback: ``pairs``, every ``(name, value)`` of the posted form;
+    # - any other source: ``reference`` and ``provider_id``, the transaction's;
+    # - 'status', 'card', 'pass': ``payment_id`` and ``payment_status``, Click's Merchant API values,
+    #   None when unknown (a lost answer);
+    # - 'card', 'pass': ``refused``, whether Click refused the charge (nothing was taken), and
+    #   ``state_message``, what the payment says when Click refused it or has not finished it;
+    # - 'pass': ``card_category``, ``processing_type`` and ``card_number`` (masked) of the payer's card;
+    # - 'reversal': see ``_click_apply_reversal`` (payment_transaction_refund.py).
+    # On the way back, ``answer`` holds the ``ShopError`` decided under the lock: for a callback, the code
+    # Click gets. A ``ShopRejection`` raised on the way is the code of a request refused before any decision.
 
     @api.model
-    def _click_handle_shop_request(self, pairs):
-        """Answer one Prepare or Complete from Click (SPEC §2.12).
+    def _click_answer_callback(self, pairs):
+        """Answer one Prepare or Complete from Click (SPEC §2.12), through the door.
 
         :param list pairs: every ``(name, value)`` of the posted form, as received
         :return: the JSON answer for Click
@@ -271,20 +293,90 @@ class PaymentTransaction(models.Model):
             "Notification received from Click with data:\n%s",
             pprint.pformat({k: v[:LOGGED_VALUE_LENGTH] for k, v in received.items() if k != 'sign_string'}),
         )
+        data = {'source': 'shop', 'pairs': pairs}
         try:
-            fields_ = shop.collect_fields(pairs)
-            providers = self._click_signing_providers(fields_)
-            request_ = shop.parse_request(fields_)
-            tx = self._click_lock_transaction(request_.merchant_trans_id, providers)
-            decision = tx._click_settle(request_)
+            tx = self._handle_notification_data('click', data)
         except ShopRejection as rejection:
             _logger.warning(
                 "Click request for %r answered %s: %s", str(received.get('merchant_trans_id'))[:LOGGED_VALUE_LENGTH],
                 int(rejection.code), rejection.reason,
             )
             return shop.build_answer(rejection.code, received)
-        _logger.info("Click request for %s answered %s", tx.reference, int(decision.code))
-        return shop.build_answer(decision.code, fields_, tx.id)
+        _logger.info("Click request for %s answered %s", tx.reference, int(data['answer']))
+        return shop.build_answer(data['answer'], received, tx.id)
+
+    def _get_tx_from_notification_data(self, provider_code, notification_data):
+        """Override of `payment` to find the transaction Click's word is about, and row-lock it.
+
+        A callback is checked first, in this order: its fields, its service's providers and its
+        signature (in constant time, before any transaction is looked at), the types of its values.
+
+        :raise ShopRejection: with the code that refuses the callback, or -5 for no such transaction
+        """
+        tx = super()._get_tx_from_notification_data(provider_code, notification_data)
+        if provider_code != 'click':
+            return tx
+        source = notification_data.get('source')
+        if source == 'shop':
+            fields_ = shop.collect_fields(notification_data['pairs'])
+            providers = self._click_signing_providers(fields_)
+            return self._click_lock_transaction(shop.parse_request(fields_).merchant_trans_id, providers)
+        if source not in const.CLICK_NOTIFICATION_SOURCES:
+            raise ValidationError("Click: " + _("Unknown source of Click's notification: %s", source))
+        provider = self.env['payment.provider'].browse(notification_data['provider_id'])
+        return self._click_lock_transaction(notification_data['reference'], provider)
+
+    def _process_notification_data(self, notification_data):
+        """Override of `payment` to apply Click's word, as its source says, under the row lock."""
+        super()._process_notification_data(notification_data)
+        if self.provider_code != 'click':
+            return
+        source = notification_data['source']
+        if source == 'reversal':
+            self._click_apply_reversal(notification_data)
+        elif source == 'shop':
+            request_ = shop.parse_request(shop.collect_fields(notification_data['pairs']))
+            notification_data['answer'] = self._click_apply_notice(shop.request_notice(request_), {
+                'click_trans_id': str(request_.click_trans_id), 'provider_reference': str(request_.click_paydoc_id),
+            }, request_.error_note).code
+        elif source == 'status':
+            notification_data['answer'] = self._click_apply_status(notification_data).code
+        else:
+            self._click_apply_charge(notification_data)
+
+    def _click_apply_status(self, data):
+        """Apply a finished payment's Merchant API status (a status answer, a charge's answer).
+
+        :return: the decision applied
+        """
+        notice = shop.status_notice(data['payment_id'], data['payment_status'], to_decimal(self.amount))
+        return self._click_apply_notice(
+            notice, {'provider_reference': str(notice.payment_id)}, _("as Click's payment status reports"),
+        )
+
+    def _click_apply_charge(self, data):
+        """Apply the answer to a saved card's or CLICK Pass charge: refused, not finished (pending for
+        the status sync), or finished."""
+        values = {'provider_reference': data['payment_id'] and str(data['payment_id'])}
+        if data['source'] == 'pass':
+            values.update(self._click_pass_card_values(data))
+        self.write(values)
+        if data['refused']:
+            self._set_error(data['state_message'])
+        elif data['payment_id'] is None or not shop.payment_finished(data['payment_status']):
+            self._click_leave_charge_pending(data['state_message'])
+        else:
+            data['answer'] = self._click_apply_status(data).code
+
+    def _click_leave_charge_pending(self, message):
+        """Leave a charge Click has not finished pending, for the status sync to settle.
+
+        Register Payment cancels its payment when the charge is not done at once: the payment the
+        status sync books then is a new one.
+        """
+        self._set_pending(state_message=message)
+        if self.operation == 'offline':
+            self.payment_id = False
 
     @api.model
     def _click_signing_providers(self, fields_):
@@ -319,25 +411,27 @@ class PaymentTransaction(models.Model):
             raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, "no transaction has this reference")
         return tx
 
-    def _click_settle(self, request_):
-        """The one door for Click's word on a payment: decide and apply it, under the row lock.
+    def _click_apply_notice(self, notice, click_ids, error_note):
+        """Decide and apply Click's word on this transaction, whose row lock the caller holds.
 
-        The caller holds the lock of ``_click_lock_transaction``. Complete and the status sync both
-        come through here, so a late or repeated message changes nothing.
+        A late or repeated word changes nothing: the decision reads the transaction as it stands.
 
+        :param shop.Notice notice: Click's word
+        :param dict click_ids: Click's ids to record with the change
+        :param str error_note: why, for a cancellation
         :return: the decision applied
-        :raise ShopRejection: when the request is refused before any decision
+        :raise ShopRejection: when the word is refused before any decision
         """
-        self._click_check_payable(request_)
+        self._click_check_payable(notice)
         decision = shop.decide(
-            request_, self._click_status(request_.action), self.id, self.amount,
-            amount_left=self._click_amount_left(), paid_by=shop.read_id(self.provider_reference or ''),
+            notice, self._click_status(notice.kind), self.id, self.amount,
+            amount_left=self._click_amount_left(), held=shop.read_id(self.provider_reference or ''),
         )
-        self._click_apply_decision(decision, request_)
-        self._click_note_cancelled_invoice_paid(decision, request_)
+        self._click_apply_decision(decision, notice, click_ids, error_note)
+        self._click_note_cancelled_invoice_paid(decision, notice)
         return decision
 
-    def _click_check_payable(self, request_):
+    def _click_check_payable(self, notice):
         """Refuse (-5) what nothing payable through Click stands behind (SPEC §11 X, Z).
 
         A transaction in another currency is never payable. A disabled provider starts no new
@@ -346,19 +440,19 @@ class PaymentTransaction(models.Model):
         self.ensure_one()
         if self.operation == 'refund':
             raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, "the transaction is a refund")
-        if self.currency_id.name not in const.SUPPORTED_CURRENCIES:
+        if not self.currency_id._click_is_supported():
             raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, f"the transaction is in {self.currency_id.name}")
-        if request_.action == shop.PREPARE and self.provider_id.state == 'disabled':
+        if notice.kind is Kind.PREPARE and self.provider_id.state == 'disabled':
             raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, "the provider is disabled")
 
-    def _click_status(self, action):
-        """Where this transaction stands for a request of ``action``, in Click's terms."""
+    def _click_status(self, kind):
+        """Where this transaction stands for Click's word of ``kind``, in Click's terms."""
         self.ensure_one()
         if self.state == 'done':
             return TxStatus.PAID
         if self.state == 'cancel':
             return TxStatus.CANCELLED
-        if action == shop.PREPARE and any(
+        if kind is Kind.PREPARE and any(
             all(doc.state == 'cancel' for doc in docs) for docs in self._click_linked_documents()
         ):
             return TxStatus.CANCELLED
@@ -366,8 +460,7 @@ class PaymentTransaction(models.Model):
 
     def _click_linked_documents(self):
         """The invoices and the sale orders this transaction pays, one recordset per model."""
-        names = [name for name in ('invoice_ids', 'sale_order_ids') if name in self._fields]
-        return [self[name] for name in names if self[name]]
+        return [docs for docs in (self.invoice_ids, self._click_sale_orders()) if docs]
 
     def _click_document_to_pay_again(self):
         """The order, else the invoice, whose portal page lets the customer pay again."""
@@ -395,8 +488,7 @@ class PaymentTransaction(models.Model):
         invoices = self.invoice_ids._origin.filtered(lambda inv: inv.state == 'posted')
         if invoices:
             lefts.append(self._click_invoices_left(invoices, self._click_paid_transactions(invoices)))
-        orders = self['sale_order_ids']._origin.filtered(lambda so: so.state != 'cancel') \
-            if 'sale_order_ids' in self._fields else []
+        orders = self._click_sale_orders()._origin.filtered(lambda so: so.state != 'cancel')
         if orders:
             order_invoices = orders.invoice_ids.filtered(
                 lambda inv: inv.state == 'posted' and inv.move_type in ('out_invoice', 'out_refund')
@@ -471,12 +563,11 @@ class PaymentTransaction(models.Model):
         """
         self.ensure_one()
         documents = [('invoice_ids', 'in', self.invoice_ids._origin.ids)]
-        if 'sale_order_ids' in self._fields and self.sale_order_ids:
-            documents = ['|', *documents, ('sale_order_ids', 'in', self.sale_order_ids._origin.ids)]
+        if orders := self._click_sale_orders():
+            documents = ['|', *documents, ('sale_order_ids', 'in', orders._origin.ids)]
         txs = self.search([
             ('id', 'not in', self._origin.ids), ('provider_code', '=', 'click'), ('state', 'in', ('draft', 'pending')),
-            ('click_prepare_date', '>=', fields.Datetime.now() - const.CHARGE_UNDER_WAY),
-            '|', ('click_is_pass', '=', True), ('payment_method_code', '=', const.CARD_PAYMENT_METHOD_CODE),
+            ('click_charge_date', '>=', fields.Datetime.now() - const.CHARGE_UNDER_WAY),
             *documents,
         ])
         return sum((to_decimal(tx.amount) for tx in txs), to_decimal(0)), txs
@@ -487,7 +578,7 @@ class PaymentTransaction(models.Model):
             return amount
         return record.currency_id._convert(amount, self.currency_id, self.company_id, fields.Date.context_today(self))
 
-    def _click_apply_decision(self, decision, request_):
+    def _click_apply_decision(self, decision, notice, click_ids, error_note):
         """Record Click's ids, move the transaction as ``decision`` says and alert the accountant.
 
         Any failure but a concurrency one, which Odoo replays, leaves the transaction as it was.
@@ -500,15 +591,15 @@ class PaymentTransaction(models.Model):
         try:
             with self.env.cr.savepoint():
                 if decision.effect is not Effect.NONE:
-                    self._click_apply_effect(decision.effect, request_)
+                    self._click_apply_effect(decision.effect, notice, click_ids, error_note)
                 if decision.alert is not Alert.NONE:
-                    self._click_alert_accountant(decision, request_)
+                    self._click_alert_accountant(decision, notice)
                 elif decision.effect is Effect.CONFIRM and self.provider_id.state == 'disabled':
-                    self._click_alert_accountant(decision, request_, _(
+                    self._click_alert_accountant(decision, notice, _(
                         "Click %(paydoc)s debited %(amount)s for %(document)s through the disabled "
                         "Click provider %(provider)s. The payment was recorded: check that it is "
                         "expected, or refund it.",
-                        **self._click_alert_values(request_), provider=self.provider_id.name,
+                        **self._click_alert_values(notice), provider=self.provider_id.name,
                     ))
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise
@@ -516,14 +607,10 @@ class PaymentTransaction(models.Model):
             _logger.exception("Click request for %s could not be applied", self.reference)
             raise ShopRejection(ShopError.FAILED_TO_UPDATE, f"Odoo could not apply the change: {error}") from error
 
-    def _click_apply_effect(self, effect, request_):
-        """Record Click's ids and move the transaction as ``effect`` says."""
-        click_ids = {
-            'click_trans_id': str(request_.click_trans_id),
-            'provider_reference': str(request_.click_paydoc_id),
-        }
+    def _click_apply_effect(self, effect, notice, click_ids, error_note):
+        """Record Click's ids and move the transaction as ``effect`` says, through core's setters."""
         if effect is Effect.PREPARE:
-            click_ids['click_prepare_date'] = fields.Datetime.now()
+            click_ids = dict(click_ids, click_prepare_date=fields.Datetime.now())
         if any(self[name] != value for name, value in click_ids.items()):
             self.write(click_ids)
         if effect is Effect.CONFIRM:
@@ -532,19 +619,18 @@ class PaymentTransaction(models.Model):
             self.env.ref('payment.cron_post_process_payment_tx')._trigger()
         elif effect is Effect.CANCEL:
             self._set_canceled(state_message=_(
-                "Click cancelled the payment (error %(code)s: %(note)s).",
-                code=request_.error, note=request_.error_note,
+                "Click cancelled the payment (error %(code)s: %(note)s).", code=notice.error, note=error_note,
             ))
 
-    def _click_alert_values(self, request_):
+    def _click_alert_values(self, notice):
         documents = self._click_linked_documents()
         return {
-            'paydoc': request_.click_paydoc_id,
-            'amount': format_amount(self.env, float(request_.amount), self.currency_id),
+            'paydoc': notice.payment_id,
+            'amount': format_amount(self.env, float(notice.amount), self.currency_id),
             'document': ', '.join(documents[0].mapped('display_name')) if documents else self.reference,
         }
 
-    def _click_alert_accountant(self, decision, request_, message=None):
+    def _click_alert_accountant(self, decision, notice, message=None):
         """Leave a note and a to-do on the documents for money Click debited that needs a person.
 
         Repeats of the same Click payment add nothing. No e-mail leaves before Click is answered:
@@ -552,7 +638,7 @@ class PaymentTransaction(models.Model):
         """
         if self.click_is_self_test:  # Click's scenarios move no money: nobody has anything to do
             return
-        values = self._click_alert_values(request_)
+        values = self._click_alert_values(notice)
         if message is None:
             message = {
                 Alert.PAID_TWICE: _(
@@ -567,28 +653,20 @@ class PaymentTransaction(models.Model):
                 Alert.OVERPAID: _(
                     "Click %(paydoc)s debited %(amount)s for %(document)s, which was already paid: "
                     "refund it.", **values,
-                ) if decision.excess >= request_.amount else _(
+                ) if decision.excess >= notice.amount else _(
                     "Click %(paydoc)s debited %(amount)s for %(document)s, %(excess)s more than was "
                     "left to pay. The payment was recorded: refund the difference.",
                     **values, excess=format_amount(self.env, float(decision.excess), self.currency_id),
                 ),
             }[decision.alert]
-        summary = _("Click %s: check this payment", request_.click_paydoc_id)
+        summary = _("Click %s: check this payment", notice.payment_id)
         if decision.effect is Effect.CONFIRM:  # recorded: its payment has Odoo's Refund button
             message = Markup('%s <a href="/odoo/payment.transaction/%s">%s</a>') % (
                 message, self.id, _("Open the payment %s", self.reference),
             )
-        documents = self._click_linked_documents() or [self.partner_id]
         responsible = self._click_accountant()
-        for record in (doc.with_context(mail_notify_force_send=False) for docs in documents for doc in docs):
-            if self.env['mail.activity'].search_count([
-                ('res_model', '=', record._name), ('res_id', '=', record.id), ('summary', '=', summary),
-            ], limit=1):
-                continue
-            record.message_post(body=message, subtype_xmlid='mail.mt_note')
-            record.activity_schedule(
-                'mail.mail_activity_data_todo', summary=summary, note=message, user_id=responsible.id,
-            )
+        for documents in self._click_linked_documents() or [self.partner_id]:
+            documents._click_note_and_todo(message, summary, responsible)
         _logger.warning("Click request for %s needs an accountant: %s", self.reference, message)
 
     def _click_accountant(self, company=None):
@@ -604,14 +682,18 @@ class PaymentTransaction(models.Model):
 
     @api.model
     def _cron_click_sync_status(self):
-        """Ask Click about the payments it announced (Prepare) whose Complete never came, and about the
-        invoices waiting in the Click app (declined or expired ones tell nobody)."""
+        """Ask Click about the payments it announced (Prepare) whose Complete never came, the charges
+        whose answer Click has not finished or lost, and the invoices waiting in the Click app (declined
+        or expired ones tell nobody)."""
         for provider in self.env['payment.provider'].search([('code', '=', 'click'), ('state', '!=', 'disabled')]):
             older_than = fields.Datetime.now() - timedelta(minutes=provider.click_sync_delay)
             txs = self.search([
                 ('provider_id', '=', provider.id), ('operation', '!=', 'refund'), ('click_is_self_test', '=', False),
-                ('state', 'in', ('draft', 'pending')), ('click_prepare_date', '<', older_than),
-                ('click_prepare_date', '>', older_than - timedelta(days=const.SYNC_MAX_AGE_DAYS)),
+                ('state', 'in', ('draft', 'pending')), '|', '&',
+                ('click_prepare_date', '<', older_than),
+                ('click_prepare_date', '>', older_than - timedelta(days=const.SYNC_MAX_AGE_DAYS)), '&',
+                ('click_charge_date', '<', older_than),
+                ('click_charge_date', '>', older_than - timedelta(days=const.SYNC_MAX_AGE_DAYS)),
             ]) | self._click_invoices_waiting(provider)
             if not txs:
                 continue
@@ -682,13 +764,14 @@ class PaymentTransaction(models.Model):
         return _("Click could not be asked about %(reference)s: %(error)s", reference=self.reference, error=error)
 
     def _click_sync_status(self, client=None):
-        """Apply what Click's Merchant API reports about this payment, through the door Complete uses.
+        """Apply what Click's Merchant API reports about this payment, through the door (source 'status').
 
         Click is asked about the payment Odoo holds (the Provider Reference, set by the latest
         Prepare or charge) by its id: asked by reference, Click may answer with an earlier attempt
         that failed. Only a payment whose id Odoo never learnt (a charge whose answer was lost) is
         looked up by reference and creation date (Tashkent). Only a reported success confirms; a
-        failure or reversal of the payment Odoo holds cancels; anything else changes nothing.
+        failure or reversal of the payment Odoo holds cancels; anything else changes nothing
+        (``shop.decide``).
 
         :param client: the provider's Merchant API client, when the caller has one open
         :return: what Click said, in words for the user
@@ -707,44 +790,24 @@ class PaymentTransaction(models.Model):
         if payment_id is None or not shop.payment_finished(payment_status):
             return _("Click has not finished the payment %(reference)s yet: %(status)s.",
                      reference=self.reference, status=self._click_status_words(payment_status))
+        data = {'source': 'status', 'reference': self.reference, 'provider_id': self.provider_id.id,
+                'payment_id': payment_id, 'payment_status': payment_status}
         try:
-            decision = self._click_settle_status(payment_id, payment_status)
+            self._handle_notification_data('click', data)
         except ShopRejection as rejection:
             return _("Click reports the payment %(reference)s as %(status)s, which Odoo did not apply: "
                      "%(reason)s", reference=self.reference, status=self._click_status_words(payment_status),
                      reason=rejection.reason)
-        if decision.code == ShopError.SUCCESS:
+        if data['answer'] == ShopError.SUCCESS:
             return _("Click reports the payment %(reference)s as %(status)s.", reference=self.reference,
                      status=self._click_status_words(payment_status))
+        if data['answer'] == ShopError.TRANSACTION_DOES_NOT_EXIST:
+            return _("Click reports its payment %(payment)s for %(reference)s as %(status)s, but %(reference)s "
+                     "holds the payment %(held)s: nothing changed.", payment=payment_id, reference=self.reference,
+                     status=self._click_status_words(payment_status), held=self.provider_reference)
         return _("Click reports the payment %(reference)s as %(status)s; Odoo answered %(answer)s.",
                  reference=self.reference, status=self._click_status_words(payment_status),
-                 answer=shop.ERROR_NOTES[decision.code])
-
-    def _click_settle_status(self, payment_id, payment_status, note=None):
-        """Settle this transaction with a finished payment's Merchant API status, as a Complete would.
-
-        A failure of another payment than the one the transaction holds changes nothing: it may be
-        an earlier attempt, and the one held may have been debited.
-
-        :param int payment_status: successful (2) or failed (below 0)
-        :param str note: why, when known; the ``error_note`` of Click's answer describes the call
-            ("Success"), not the payment, so by default the note says where the status came from
-        :return: the decision applied
-        :raise ShopRejection: when the status is refused before any decision
-        """
-        tx = self._click_lock_transaction(self.reference, self.provider_id)
-        if payment_status != shop.PAYMENT_SUCCESSFUL and tx.provider_reference \
-                and tx.provider_reference != str(payment_id):
-            raise ShopRejection(ShopError.TRANSACTION_DOES_NOT_EXIST, (
-                f"Click's answer is about the payment {payment_id}, not {tx.provider_reference} that "
-                f"{tx.reference} holds"
-            ))
-        if not tx.click_trans_id:  # Click debits only after a Prepare; its answer may have been lost
-            tx.click_trans_id = str(payment_id)
-        return tx._click_settle(shop.status_request(
-            int(tx.provider_id.sudo().click_service_id), tx.reference, tx.id, to_decimal(tx.amount), payment_id,
-            int(tx.click_trans_id), payment_status, note or _("as Click's payment status reports"),
-        ))
+                 answer=shop.ERROR_NOTES[data['answer']])
 
     # === BUSINESS METHODS - MERCHANT API: INVOICES BY PHONE === #
 

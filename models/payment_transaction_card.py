@@ -1,7 +1,7 @@
 """Click card tokens on transactions (SPEC §7.5.7-9): save a card with Click's SMS code, charge it.
 
 The card number and expiry pass through here on their way to Click and are never stored or logged.
-A charge settles through ``_click_settle``, the door a Complete uses.
+Click's answer to a charge enters through the payment framework's door, ``_handle_notification_data``.
 """
 import logging
 
@@ -179,7 +179,7 @@ class PaymentTransaction(models.Model):
     # === BUSINESS METHODS - CHARGING A CARD === #
 
     def _click_charge_card(self, card_token):
-        """Charge ``card_token`` for this draft payment (SPEC §7.5.9) and settle Click's answer as a Complete.
+        """Charge ``card_token`` for this draft payment (SPEC §7.5.9); Click's answer goes through the door.
 
         A refusal sets the transaction in error. When Click's answer is lost or says the payment is
         still processing, the transaction waits pending, and the status sync asks Click about it later.
@@ -190,7 +190,7 @@ class PaymentTransaction(models.Model):
         self._click_check_chargeable()
         # Click may charge the card from here on: whatever happens to this request afterwards, the
         # payment stays on record, and the status sync (whose clock starts now) settles it.
-        self.click_prepare_date = fields.Datetime.now()
+        self.click_charge_date = fields.Datetime.now()
         self._click_commit()  # the payment is on record before Click charges
         tx = self._click_lock_transaction(self.reference, self.provider_id)
         try:
@@ -198,40 +198,29 @@ class PaymentTransaction(models.Model):
         except UserError as error:  # the payment is on record already: it ends in error, not left draft
             tx._set_error(error.args[0])
             return
+        data = {'source': 'card', 'reference': tx.reference, 'provider_id': tx.provider_id.id,
+                'payment_id': None, 'payment_status': None, 'refused': False}
         try:
             client = tx.provider_id._click_get_merchant_client()
             answer = client.pay_with_card_token(card_token, tx.amount, tx.reference)
         except MerchantApiError as error:
-            if not outcome_unknown(error):
-                tx._set_error(tx._click_charge_refusal(error))
-                return
-            tx._click_wait_for_status(_(
+            data['refused'] = not outcome_unknown(error)
+            data['state_message'] = tx._click_charge_refusal(error) if data['refused'] else _(
                 "Click did not say whether it took the payment (%s). Odoo asks Click again shortly.", error,
-            ))
-            return
-        payment_id = shop.read_id(str(answer.get('payment_id') or ''))
-        payment_status = answer.get('payment_status')
-        tx.provider_reference = payment_id and str(payment_id)
-        if payment_id is None or not shop.payment_finished(payment_status):
-            tx._click_wait_for_status(_(
-                "Click is processing the card payment %s; Odoo asks Click again shortly.", payment_id or '',
-            ))
-            return
-        try:  # Click's card payments have no click_trans_id of their own: the payment id stands in
-            tx._click_settle_status(payment_id, payment_status)
+            )
+        else:
+            data['payment_id'] = shop.read_id(str(answer.get('payment_id') or ''))
+            data['payment_status'] = answer.get('payment_status')
+            data['state_message'] = _(
+                "Click is processing the card payment %s; Odoo asks Click again shortly.", data['payment_id'] or '',
+            )
+        try:
+            tx._handle_notification_data('click', data)
         except ShopRejection as rejection:  # Click took the money: the status sync tries again
-            _logger.warning("Click card payment %s of %s not applied: %s", payment_id, tx.reference, rejection.reason)
-            tx._click_wait_for_status(_("Click took the card payment %s; Odoo records it shortly.", payment_id))
-
-    def _click_wait_for_status(self, message):
-        """Leave the charge pending for the status sync, which settles it once Click has finished.
-
-        Register Payment cancels its payment when the charge is not done at once: the payment the
-        status sync books then is a new one.
-        """
-        self._set_pending(state_message=message)
-        if self.operation == 'offline':
-            self.payment_id = False
+            _logger.warning("Click card payment %s of %s not applied: %s", data['payment_id'], tx.reference,
+                            rejection.reason)
+            tx._click_leave_charge_pending(_("Click took the card payment %s; Odoo records it shortly.",
+                                             data['payment_id']))
 
     def _click_charge_refusal(self, error):
         """The message for a card charge Click refused; no money was taken."""

@@ -376,28 +376,3 @@ class PaymentTransaction(models.Model):
     def _click_settled_message(self):
         return _("The refund %(refund)s of %(reference)s is settled already.",
                  refund=self.reference, reference=self.source_transaction_id.reference)
-
-    # === BUSINESS METHODS - PROCESSING (until the Click door is merged) === #
-
-    # REVERSAL-DOOR-SHIM: replaced by the door at merge
-    def _get_tx_from_notification_data(self, provider_code, notification_data):
-        """Override of `payment` to find and row-lock the refund named by a reversal's data."""
-        tx = super()._get_tx_from_notification_data(provider_code, notification_data)
-        if provider_code != 'click' or notification_data.get('source') != 'reversal':
-            return tx
-        self.env.cr.execute(SQL(
-            "SELECT id FROM payment_transaction WHERE reference = %s AND provider_id = %s FOR NO KEY UPDATE",
-            notification_data['reference'], notification_data['provider_id'],
-        ), log_exceptions=False)  # a serialization failure here is expected and replayed
-        tx = self.browse([row[0] for row in self.env.cr.fetchall()])
-        if not tx:
-            raise ValidationError(_("Click: no refund %s to apply a reversal to.", notification_data['reference']))
-        tx.invalidate_recordset()
-        return tx
-
-    # REVERSAL-DOOR-SHIM: replaced by the door at merge
-    def _process_notification_data(self, notification_data):
-        """Override of `payment` to apply Click's word on a reversal."""
-        super()._process_notification_data(notification_data)
-        if self.provider_code == 'click' and notification_data.get('source') == 'reversal':
-            self._click_apply_reversal(notification_data)

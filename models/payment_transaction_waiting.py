@@ -13,9 +13,8 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from odoo.addons.payment_click import const
-from odoo.addons.payment_click.click_api import shop
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError
-from odoo.addons.payment_click.click_api.shop import ShopError
+from odoo.addons.payment_click.click_api.shop import Kind, ShopError
 
 _logger = logging.getLogger(__name__)
 
@@ -32,11 +31,12 @@ class PaymentTransaction(models.Model):
 
     def _click_is_waiting(self):
         """Whether this is a Click payment that Click may settle without telling Odoo: an invoice in
-        the Click app, or a payment Click announced (Prepare) or was asked to make."""
+        the Click app, a payment Click announced (Prepare), or a charge Odoo asked Click to make."""
         self.ensure_one()
         return (
             self.provider_code == 'click' and self.state in ('draft', 'pending') and self.operation != 'refund'
-            and not self.click_is_self_test and bool(self.click_invoice_id or self.click_prepare_date)
+            and not self.click_is_self_test
+            and bool(self.click_invoice_id or self.click_prepare_date or self.click_charge_date)
         )
 
     def _click_check_for_waiting_customer(self):
@@ -146,15 +146,15 @@ class PaymentTransaction(models.Model):
             new_phone=replaced_by_phone,
         ))
 
-    def _click_note_cancelled_invoice_paid(self, decision, request_):
+    def _click_note_cancelled_invoice_paid(self, decision, notice):
         """Tell the accountant that the payer tried to pay this cancelled invoice by phone, which Click
         was refused (-9): no money moved, and the customer may still mean to pay."""
-        if decision.code != ShopError.TRANSACTION_CANCELLED or request_.action != shop.PREPARE \
+        if decision.code != ShopError.TRANSACTION_CANCELLED or notice.kind is not Kind.PREPARE \
                 or self.state != 'cancel' or not self.click_invoice_phone:
             return
-        self._click_alert_accountant(decision, request_, _(
+        self._click_alert_accountant(decision, notice, _(
             "The customer tried to pay %(amount)s for %(document)s in the Click app with the Click invoice of "
             "%(reference)s, which was withdrawn or cancelled in Odoo. Click was told it is cancelled (Click "
             "%(paydoc)s), so no money was taken: make sure the customer pays the invoice that replaced it.",
-            **self._click_alert_values(request_), reference=self.reference,
+            **self._click_alert_values(notice), reference=self.reference,
         ))

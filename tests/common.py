@@ -109,6 +109,20 @@ class ClickCommon(PaymentHttpCommon):
     def _create_click_tx(self, reference=None, **values):
         return self._create_transaction('redirect', reference=reference or self.reference, **values)
 
+    @contextmanager
+    def _door(self):
+        """Record the source of each call of the payment framework's door, for Click, in a list."""
+        transaction = self.registry['payment.transaction']
+        handle, sources = transaction._handle_notification_data, []
+
+        def spy(tx, provider_code, notification_data):
+            if provider_code == 'click':
+                sources.append(notification_data['source'])
+            return handle(tx, provider_code, notification_data)
+
+        with patch.object(transaction, '_handle_notification_data', spy):
+            yield sources
+
     def _prepare_and_complete(self, tx, **complete_overrides):
         """Run a successful Prepare, then a Complete, and return both answers' bodies."""
         client = self._click_client()

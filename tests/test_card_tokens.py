@@ -259,7 +259,7 @@ class TestCardTokens(ClickCardCommon):
         emulated = self.env['payment.click.emulator.payment'].search([('merchant_trans_id', '=', tx.reference)])
         self.assertEqual(emulated.payment_status, 1)
         emulated.payment_status = 2  # Click finishes the payment
-        tx.click_prepare_date -= timedelta(minutes=self.click.click_sync_delay + 1)
+        tx.click_charge_date -= timedelta(minutes=self.click.click_sync_delay + 1)
         self.env.flush_all()
         self.env['payment.transaction']._cron_click_sync_status()
         self._assert_paid(tx)
@@ -300,6 +300,16 @@ class TestCardTokens(ClickCardCommon):
         self.assertIn(second.payment_state, ('paid', 'in_payment'))
         self.assertTrue(tx.provider_reference, "Click's payment number is on the transaction")
 
+    def test_a_card_charge_enters_through_the_door_and_keeps_clicks_ids_apart(self):
+        token = self._save_card().token_id
+        with self._door() as sources:
+            tx = self._register_payment(self._invoice(7000.0), token).payment_transaction_id
+        self.assertEqual(sources, ['card'])
+        self.assertEqual(tx.state, 'done')
+        self.assertTrue(tx.provider_reference)
+        self.assertEqual((tx.click_trans_id, tx.click_prepare_date), (False, False), "no Prepare came")
+        self.assertTrue(tx.click_charge_date)
+
     def test_register_payment_still_processing_is_booked_by_the_status_sync(self):
         first = self._save_card(PROCESSING)
         token = first.token_id
@@ -309,7 +319,7 @@ class TestCardTokens(ClickCardCommon):
         self.assertEqual((tx.state, payment.state), ('pending', 'canceled'))
         self.assertEqual(second.payment_state, 'not_paid')
         self.env['payment.click.emulator.payment'].search([]).payment_status = 2  # Click finishes both
-        (first + tx).click_prepare_date = fields.Datetime.now() - timedelta(minutes=self.click.click_sync_delay + 1)
+        (first + tx).click_charge_date = fields.Datetime.now() - timedelta(minutes=self.click.click_sync_delay + 1)
         self.env.flush_all()
         self.env['payment.transaction']._cron_click_sync_status()
         self._assert_paid(first)

@@ -115,11 +115,14 @@ class TestShopRequests(BaseCase):
         self.assertRejected(ShopError.ACTION_NOT_FOUND, shop.parse_request,
                             self._collect(dict(PREPARE_FORM, action='2')))
 
+    def _notice(self, form):
+        return shop.request_notice(shop.parse_request(self._collect(form)))
+
     def test_decision_table(self):
         """SPEC §2.12: the state × request table."""
-        prepare = shop.parse_request(self._collect(PREPARE_FORM))
-        complete = shop.parse_request(self._collect(COMPLETE_FORM))
-        cancel = shop.parse_request(self._collect(dict(COMPLETE_FORM, error='-5017')))
+        prepare = self._notice(PREPARE_FORM)
+        complete = self._notice(COMPLETE_FORM)
+        cancel = self._notice(dict(COMPLETE_FORM, error='-5017'))
         cases = [
             (prepare, TxStatus.NEW, ShopError.SUCCESS, Effect.PREPARE),
             (prepare, TxStatus.PREPARED, ShopError.SUCCESS, Effect.PREPARE),
@@ -135,26 +138,26 @@ class TestShopRequests(BaseCase):
             (cancel, TxStatus.CANCELLED, ShopError.TRANSACTION_CANCELLED, Effect.NONE),
         ]
         for request, status, code, effect in cases:
-            with self.subTest(action=request.action, error=request.error, status=status):
-                decision = shop.decide(request, status, 77, 15000.0, paid_by=1946296773)
+            with self.subTest(kind=request.kind, error=request.error, status=status):
+                decision = shop.decide(request, status, 77, 15000.0, held=1946296773)
                 self.assertEqual((decision.code, decision.effect), (code, effect))
 
     def test_decision_checks_prepare_id_then_cancellation_then_amount(self):
-        complete = shop.parse_request(self._collect(COMPLETE_FORM))
+        complete = self._notice(COMPLETE_FORM)
         self.assertEqual(shop.decide(complete, TxStatus.PREPARED, 78, 15000.0).code,
                          ShopError.TRANSACTION_DOES_NOT_EXIST)
         self.assertEqual(shop.decide(complete, TxStatus.PREPARED, 77, 500.0).code,
                          ShopError.INCORRECT_AMOUNT)
-        cancel_wrong_amount = shop.parse_request(self._collect(dict(COMPLETE_FORM, error='-1', amount='1')))
+        cancel_wrong_amount = self._notice(dict(COMPLETE_FORM, error='-1', amount='1'))
         self.assertEqual(shop.decide(cancel_wrong_amount, TxStatus.PREPARED, 77, 15000.0),
                          shop.Decision(ShopError.TRANSACTION_CANCELLED, Effect.CANCEL))
-        prepare_failed = shop.parse_request(self._collect(dict(PREPARE_FORM, error='-1')))
+        prepare_failed = self._notice(dict(PREPARE_FORM, error='-1'))
         self.assertEqual(shop.decide(prepare_failed, TxStatus.NEW, 77, 15000.0),
                          shop.Decision(ShopError.TRANSACTION_CANCELLED, Effect.NONE))
 
     def test_prepare_refuses_more_than_is_left_to_pay(self):
         """SPEC §11 Y: -4 when nothing is left on the documents, -2 beyond what is left."""
-        prepare = shop.parse_request(self._collect(PREPARE_FORM))
+        prepare = self._notice(PREPARE_FORM)
         for left, code in [(None, ShopError.SUCCESS), (Decimal('15000'), ShopError.SUCCESS),
                            (Decimal('14999.99'), ShopError.SUCCESS), (Decimal('14999.98'), ShopError.INCORRECT_AMOUNT),
                            (Decimal('0.00'), ShopError.ALREADY_PAID), (Decimal('-500'), ShopError.ALREADY_PAID)]:
@@ -162,18 +165,18 @@ class TestShopRequests(BaseCase):
                 self.assertEqual(shop.decide(prepare, TxStatus.NEW, 77, 15000.0, amount_left=left).code, code)
 
     def test_complete_records_debited_money_and_flags_what_needs_a_person(self):
-        complete = shop.parse_request(self._collect(COMPLETE_FORM))
+        complete = self._notice(COMPLETE_FORM)
         self.assertEqual(shop.decide(complete, TxStatus.PREPARED, 77, 15000.0, amount_left=Decimal('5000')),
                          shop.Decision(ShopError.SUCCESS, Effect.CONFIRM, Alert.OVERPAID, Decimal('10000.00')))
         self.assertEqual(shop.decide(complete, TxStatus.PREPARED, 77, 15000.0, amount_left=Decimal('-1')).excess,
                          Decimal('15000.00'), "the excess is at most the payment")
-        self.assertEqual(shop.decide(complete, TxStatus.PAID, 77, 15000.0, paid_by=1946296773).alert, Alert.NONE)
-        self.assertEqual(shop.decide(complete, TxStatus.PAID, 77, 15000.0, paid_by=1).alert, Alert.PAID_TWICE)
+        self.assertEqual(shop.decide(complete, TxStatus.PAID, 77, 15000.0, held=1946296773).alert, Alert.NONE)
+        self.assertEqual(shop.decide(complete, TxStatus.PAID, 77, 15000.0, held=1).alert, Alert.PAID_TWICE)
         self.assertEqual(shop.decide(complete, TxStatus.CANCELLED, 77, 15000.0).alert,
                          Alert.DEBITED_WHILE_CANCELLED)
-        cancel = shop.parse_request(self._collect(dict(COMPLETE_FORM, error='-5017')))
+        cancel = self._notice(dict(COMPLETE_FORM, error='-5017'))
         self.assertEqual(shop.decide(cancel, TxStatus.CANCELLED, 77, 15000.0).alert, Alert.NONE)
-        self.assertEqual(shop.decide(cancel, TxStatus.PAID, 77, 15000.0, paid_by=1).alert, Alert.NONE)
+        self.assertEqual(shop.decide(cancel, TxStatus.PAID, 77, 15000.0, held=1).alert, Alert.NONE)
 
     def test_answers(self):
         self.assertEqual(shop.build_answer(ShopError.SUCCESS, PREPARE_FORM, 77), {
@@ -190,10 +193,42 @@ class TestShopRequests(BaseCase):
         """SPEC §7.5.3: 2 is successful and negatives failed; 0, 1 and undocumented values are asked again."""
         self.assertEqual([shop.payment_finished(s) for s in (2, -1, -9, None, 0, 1, 3, 7)],
                          [True, True, True, False, False, False, False, False])
-        self.assertEqual(shop.status_request(1, 'S1', 5, Decimal('10'), 9, 8, 2, '').error, 0)
-        self.assertEqual(shop.status_request(1, 'S1', 5, Decimal('10'), 9, 8, -9, 'Reversed').error, -9)
+        self.assertEqual(shop.status_notice(9, 2, Decimal('10')).error, 0)
+        self.assertEqual(shop.status_notice(9, -9, Decimal('10')).error, -9)
         with self.assertRaises(ValueError):
-            shop.status_request(1, 'S1', 5, Decimal('10'), 9, 8, 3, '')
+            shop.status_notice(9, 3, Decimal('10'))
+
+    def test_status_decisions(self):
+        """A status answer is what Odoo asked for, not a Complete: it needs no Prepare; only a success
+        confirms; another payment's failure (an earlier attempt) changes nothing; another payment's
+        success on a paid record is a second debit."""
+        held, other = 1946296773, 1946296000
+        success, failure = shop.status_notice(held, 2, Decimal('15000')), shop.status_notice(held, -9, Decimal('15000'))
+        other_success, other_failure = (shop.status_notice(other, status, Decimal('15000')) for status in (2, -5017))
+        cases = [
+            (success, TxStatus.NEW, None, ShopError.SUCCESS, Effect.CONFIRM, Alert.NONE),
+            (success, TxStatus.PREPARED, held, ShopError.SUCCESS, Effect.CONFIRM, Alert.NONE),
+            (other_success, TxStatus.PREPARED, held, ShopError.SUCCESS, Effect.CONFIRM, Alert.NONE),
+            (success, TxStatus.PAID, held, ShopError.ALREADY_PAID, Effect.NONE, Alert.NONE),
+            (other_success, TxStatus.PAID, held, ShopError.ALREADY_PAID, Effect.NONE, Alert.PAID_TWICE),
+            (success, TxStatus.CANCELLED, held, ShopError.TRANSACTION_CANCELLED, Effect.NONE,
+             Alert.DEBITED_WHILE_CANCELLED),
+            (failure, TxStatus.NEW, None, ShopError.TRANSACTION_CANCELLED, Effect.CANCEL, Alert.NONE),
+            (failure, TxStatus.PREPARED, held, ShopError.TRANSACTION_CANCELLED, Effect.CANCEL, Alert.NONE),
+            (other_failure, TxStatus.PREPARED, held, ShopError.TRANSACTION_DOES_NOT_EXIST, Effect.NONE, Alert.NONE),
+            (other_failure, TxStatus.PAID, held, ShopError.TRANSACTION_DOES_NOT_EXIST, Effect.NONE, Alert.NONE),
+            (failure, TxStatus.PAID, held, ShopError.ALREADY_PAID, Effect.NONE, Alert.NONE),
+        ]
+        for notice, status, holds, code, effect, alert in cases:
+            with self.subTest(payment=notice.payment_id, error=notice.error, status=status, held=holds):
+                decision = shop.decide(notice, status, 77, 15000.0, held=holds)
+                self.assertEqual((decision.code, decision.effect, decision.alert), (code, effect, alert))
+
+    def test_a_status_records_debited_money_beyond_what_is_left_and_flags_it(self):
+        success = shop.status_notice(9, 2, Decimal('15000'))
+        self.assertEqual(shop.decide(success, TxStatus.PREPARED, 77, 15000.0, amount_left=Decimal('5000'), held=9),
+                         shop.Decision(ShopError.SUCCESS, Effect.CONFIRM, Alert.OVERPAID, Decimal('10000')))
+
 
 @tagged('post_install', '-at_install', 'click_unit')
 class TestDeployment(BaseCase):

@@ -76,13 +76,15 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
     @MUTE
     def test_a_code_pays_the_invoice_without_confirmation(self):
         otp = self._show_code(processing_type='HUMO')
-        wizard, action, tx = self._charge(otp)
+        with self._door() as sources:
+            wizard, action, tx = self._charge(otp)
+        self.assertEqual(sources, ['pass'])
         self.assertEqual((wizard.amount_left, wizard.cashbox_code), (15000.0, 'KASSA-1'))
         self.assertEqual(action['params']['type'], 'success', action)
         self._assert_booked(tx, 15000.0)
         self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
         self.assertEqual(
-            (tx.click_processing_type, tx.click_card_type, tx.click_card_number, tx.click_pass_cashbox_code),
+            (tx.click_processing_type, tx.click_card_category, tx.click_card_number, tx.click_pass_cashbox_code),
             ('HUMO', 'private', '986001******5678', 'KASSA-1'),
         )
         self.assertEqual(tx.operation, 'online_direct')
@@ -177,13 +179,31 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
         self.env['payment.transaction']._cron_click_sync_status()
         self.assertEqual(tx.state, 'pending', "too recent for the status sync")
         self._emulated_payment(tx).pass_processing_until = fields.Datetime.now() - timedelta(seconds=1)
-        tx.click_prepare_date -= timedelta(minutes=self.click.click_sync_delay + 1)
+        tx.click_charge_date -= timedelta(minutes=self.click.click_sync_delay + 1)
         self.env.flush_all()
         self.env['payment.transaction']._cron_click_sync_status()
         self.assertEqual(tx.state, 'done')
         tx._post_process()
         self.assertEqual(tx.payment_id.reconciled_invoice_ids, self.invoice)
         self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
+
+    @MUTE
+    def test_a_payment_still_processing_answers_at_once_and_check_with_click_settles_it(self):
+        with self._door() as sources:
+            _wizard, action, tx = self._charge(self._show_code('processing'))
+        self.assertEqual(sources, ['pass'])
+        self.assertEqual(tx.state, 'pending')
+        self.assertEqual(self._emulated_payment(tx).payment_status, 1, "Odoo did not wait for Click to finish")
+        follow = action['params']['next']
+        self.assertEqual((follow['res_model'], follow['res_id']), (tx._name, tx.id), "the cashier follows the payment")
+        self.assertEqual((tx.click_trans_id, tx.click_prepare_date), (False, False), "no Prepare came")
+        self.assertTrue(tx.click_charge_date)
+        self._emulated_payment(tx).pass_processing_until = fields.Datetime.now() - timedelta(seconds=1)
+        self.env.flush_all()
+        with self._door() as sources:
+            tx.action_click_sync_status()
+        self.assertEqual(sources, ['status'])
+        self.assertEqual(tx.state, 'done')
 
     @MUTE
     def test_a_lost_answer_leaves_the_payment_to_the_status_sync(self):

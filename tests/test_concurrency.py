@@ -39,7 +39,7 @@ class TestConcurrentCompletes(ClickCommittedCase):
     def _handle_in_own_transaction(self, form, start):
         """What one worker does with one request: its own cursor, Odoo's retry loop, a commit."""
         with self._committed_env() as env:
-            handle = partial(env['payment.transaction'].sudo()._click_handle_shop_request, list(form.items()))
+            handle = partial(env['payment.transaction'].sudo()._click_answer_callback, list(form.items()))
             start()
             return retrying(handle, env)
 

@@ -37,6 +37,22 @@ class TestShopCallbacks(ClickCommon):
         self.assertEqual(self._get_tx('ORDER-B').state, 'done')
         self.assertEqual(self._get_tx('ORDER-C').state, 'cancel')
 
+    # === Through the payment framework's door === #
+
+    @MUTE
+    def test_callbacks_enter_through_the_door_and_get_the_code_decided_there(self):
+        with self._door() as sources:
+            prepared, completed = self._prepare_and_complete(self.tx)
+            repeated = self.client.complete(self.tx.reference, self.tx.amount, self.tx.id,
+                                            click_paydoc_id=int(self.tx.provider_reference))
+            forged = self.client.prepare(self.tx.reference, self.tx.amount, sign_string=BAD_SIGN)
+        self.assertEqual(sources, ['shop'] * 4)
+        self.assertAnswer(prepared, ShopError.SUCCESS)
+        self.assertAnswer(completed, ShopError.SUCCESS)
+        self.assertAnswer(repeated, ShopError.ALREADY_PAID)
+        self.assertAnswer(forged, ShopError.SIGN_CHECK_FAILED)
+        self.assertEqual(self.tx.state, 'done')
+
     # === Prepare === #
 
     @MUTE

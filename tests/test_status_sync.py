@@ -9,8 +9,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click import const
+from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.click_api.shop_client import CANCELLED_BY_CLICK
-from odoo.addons.payment_click.click_api.shop import ShopRejection
 from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.tests.test_click_invoices import ClickInvoiceCommon
 
@@ -108,9 +108,25 @@ class TestStatusSync(AccountPaymentCommon, ClickInvoiceCommon):
     @MUTE
     def test_an_answer_about_another_payment_never_cancels(self):
         tx, failed, debited = self._two_attempts_whose_completes_were_lost()
-        with self.assertRaisesRegex(ShopRejection, failed.payment_id):
-            tx._click_settle_status(int(failed.payment_id), CANCELLED_BY_CLICK, "Payment declined")
+        data = {'source': 'status', 'reference': tx.reference, 'provider_id': tx.provider_id.id,
+                'payment_id': int(failed.payment_id), 'payment_status': CANCELLED_BY_CLICK}
+        tx._handle_notification_data('click', data)
+        self.assertEqual(data['answer'], ShopError.TRANSACTION_DOES_NOT_EXIST, "an earlier attempt: not applied")
         self.assertEqual((tx.state, tx.provider_reference), ('draft', debited.payment_id))
+        tx._handle_notification_data('click', dict(data, payment_id=int(debited.payment_id), payment_status=2))
+        self.assertEqual(tx.state, 'done')
+        tx._handle_notification_data('click', data)
+        self.assertEqual(data['answer'], ShopError.TRANSACTION_DOES_NOT_EXIST)
+        self.assertEqual((tx.state, tx.provider_reference), ('done', debited.payment_id), "stays paid")
+
+    @MUTE
+    def test_the_status_sync_enters_through_the_door(self):
+        tx, _failed, debited = self._two_attempts_whose_completes_were_lost()
+        with self._door() as sources:
+            self.env['payment.transaction']._cron_click_sync_status()
+        self.assertEqual(sources, ['status'])
+        self.assertEqual((tx.state, tx.provider_reference), ('done', debited.payment_id))
+        self.assertNotEqual(tx.click_trans_id, debited.payment_id, "click_trans_id is Click's, from the Prepare")
 
     # === By reference, when no payment id is known === #
 
@@ -130,6 +146,6 @@ class TestStatusSync(AccountPaymentCommon, ClickInvoiceCommon):
         self.assertEqual((tx.state, tx.provider_reference), ('pending', False), "the answer was lost")
         self.assertEqual(self._emulated(tx).payment_status, 2, "Click charged")
         self._set_emulator_fault('none')
-        tx.click_prepare_date -= timedelta(minutes=self.click.click_sync_delay + 1)
+        tx.click_charge_date -= timedelta(minutes=self.click.click_sync_delay + 1)
         self.env['payment.transaction']._cron_click_sync_status()
         self.assertEqual((tx.state, tx.provider_reference), ('done', self._emulated(tx).payment_id))

@@ -132,13 +132,13 @@ for partner_ref, quantity in [('base.res_partner_2', 1), ('base.res_partner_3', 
         'operation': 'online_redirect',
     })
     prepared = shop.build_form(PREPARE, tx.reference, tx.amount)
-    Transaction._click_handle_shop_request(list(prepared.items()))
+    Transaction._click_answer_callback(list(prepared.items()))
     env['payment.click.emulator.payment'].create({  # what Click knows of it, for refunds and fiscal receipts
         'provider_id': provider.id, 'payment_id': prepared['click_paydoc_id'],
         'click_trans_id': prepared['click_trans_id'], 'merchant_trans_id': tx.reference, 'amount': tx.amount,
         'payment_date': fields.Datetime.now() - timedelta(days=1), 'payment_status': 2,
     })
-    Transaction._click_handle_shop_request(list(shop.build_form(
+    Transaction._click_answer_callback(list(shop.build_form(
         COMPLETE, tx.reference, tx.amount, merchant_prepare_id=tx.id,
         click_trans_id=prepared['click_trans_id'], click_paydoc_id=prepared['click_paydoc_id'],
     ).items()))

@@ -140,7 +140,7 @@ class PaymentClickPassWizard(models.TransientModel):
             'operation': 'online_direct',
             'click_is_pass': True,
             'click_pass_cashbox_code': (self.cashbox_code or '').strip() or False,
-            'click_prepare_date': fields.Datetime.now(),  # the status sync's clock starts at the charge
+            'click_charge_date': fields.Datetime.now(),  # the status sync's clock starts at the charge
         }
 
     def _amount_left(self):
@@ -202,7 +202,12 @@ class PaymentClickPassWizard(models.TransientModel):
         return format_amount(self.env, float(amount), self.currency_id)
 
     def action_charge(self):
-        """Charge the payer through Click; on a refusal, show why and wait for a new code."""
+        """Charge the payer through Click; on a refusal, show why and wait for a new code.
+
+        Click answers at once. A payment Click has not finished (still processing, or its answer lost)
+        stays pending: the cashier is told so, and lands on the payment, whose state the status sync
+        settles, or its Check with Click at once.
+        """
         self.ensure_one()
         document = self._document()
         self._check_rights(document)
@@ -223,10 +228,15 @@ class PaymentClickPassWizard(models.TransientModel):
                               processing=tx.click_processing_type or '', card=tx.click_card_number or ''), 'success'
         else:
             message, kind = tx.state_message, 'warning'
+        follow = {'type': 'ir.actions.client', 'tag': 'soft_reload'}
+        if tx.state == 'pending' and self.env['payment.transaction'].has_access('read'):
+            follow = {  # the payment, whose state its Check with Click and the status sync settle
+                'type': 'ir.actions.act_window', 'res_model': tx._name, 'res_id': tx.id,
+                'views': [(False, 'form')], 'target': 'current', 'name': tx.reference,
+            }
         return {
             'type': 'ir.actions.client', 'tag': 'display_notification',
-            'params': {'message': message, 'type': kind, 'sticky': kind != 'success',
-                       'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'}},
+            'params': {'message': message, 'type': kind, 'sticky': kind != 'success', 'next': follow},
         }
 
     @api.model
