@@ -112,4 +112,4 @@ SETTLEMENT_STATEMENT_PATTERN = r'(?i)click|клик'
 # Where Click's word on a payment comes from, as ``payment.transaction._handle_notification_data`` reads it
 # (``notification_data['source']``): a Prepare or Complete callback, a Merchant API status answer, a
 # saved card's or CLICK Pass charge's answer, a reversal's answer.
-CLICK_NOTIFICATION_SOURCES = ('shop', 'status', 'card', 'pass', 'reversal')
+CLICK_NOTIFICATION_SOURCES = ('shop', 'status', 'card', 'pass', 'invoice', 'reversal')

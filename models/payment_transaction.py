@@ -276,6 +276,8 @@ class PaymentTransaction(models.Model):
     # - 'card', 'pass': ``refused``, whether Click refused the charge (nothing was taken), and
     #   ``state_message``, what the payment says when Click refused it or has not finished it;
     # - 'pass': ``card_category``, ``processing_type`` and ``card_number`` (masked) of the payer's card;
+    # - 'invoice', an invoice by phone Click reports declined or expired: ``state_message``, why the
+    #   payment is cancelled (see ``_click_apply_invoice_declined``, payment_transaction_waiting.py);
     # - 'reversal': see ``_click_apply_reversal`` (payment_transaction_refund.py).
     # On the way back, ``answer`` holds the ``ShopError`` decided under the lock: for a callback, the code
     # Click gets. A ``ShopRejection`` raised on the way is the code of a request refused before any decision.
@@ -334,6 +336,8 @@ class PaymentTransaction(models.Model):
         source = notification_data['source']
         if source == 'reversal':
             self._click_apply_reversal(notification_data)
+        elif source == 'invoice':
+            self._click_apply_invoice_declined(notification_data)
         elif source == 'shop':
             request_ = shop.parse_request(shop.collect_fields(notification_data['pairs']))
             notification_data['answer'] = self._click_apply_notice(shop.request_notice(request_), {

@@ -103,16 +103,24 @@ class PaymentTransaction(models.Model):
         return said
 
     def _click_cancel_invoice(self, message):
-        """Cancel this invoice's payment, under its row lock, unless Click announced a payment meanwhile.
+        """Cancel this invoice's payment, Click having reported its invoice declined or expired, through
+        the door, unless Click announced a payment meanwhile.
 
         :return: ``message``, or why nothing was cancelled
         """
-        tx = self._click_lock_transaction(self.reference, self.provider_id)
-        if tx.state not in ('draft', 'pending') or tx.click_prepare_date:
+        data = {'source': 'invoice', 'reference': self.reference, 'provider_id': self.provider_id.id,
+                'state_message': message}
+        tx = self._handle_notification_data('click', data)
+        if tx.state != 'cancel' or tx.state_message != message:
             return _("%s is being paid: nothing was cancelled.", tx.reference)
-        tx._set_canceled(state_message=message)
-        _logger.info("Click invoice of %s cancelled: %s", tx.reference, message)
         return message
+
+    def _click_apply_invoice_declined(self, data):
+        """Cancel this locked payment of a declined or expired invoice, unless it is being paid."""
+        if self.state not in ('draft', 'pending') or self.click_prepare_date:
+            return
+        self._set_canceled(state_message=data['state_message'])
+        _logger.info("Click invoice of %s cancelled: %s", self.reference, data['state_message'])
 
     def _click_invoices_waiting(self, provider):
         """The invoices by phone of ``provider`` that wait for their payer, for the status sync."""

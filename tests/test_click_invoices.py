@@ -361,7 +361,9 @@ class TestClickInvoices(AccountPaymentCommon, ClickInvoiceCommon):
         waiting = self._create_click_tx(reference='INV-WAITING', invoice_ids=[self._invoice().id])
         waiting._click_send_invoice(PHONE)
         self._click_app(tx, 'decline')
-        self.env['payment.transaction']._cron_click_sync_status()
+        with self._door() as sources:
+            self.env['payment.transaction']._cron_click_sync_status()
+        self.assertEqual(sources, ['invoice'], "Click's word on the invoice enters through the door")
         self.assertEqual(tx.state, 'cancel')
         self.assertIn("declined in the Click app", tx.state_message)
         self.assertEqual(waiting.state, 'draft', "an invoice still waiting stays so")
