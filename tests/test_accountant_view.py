@@ -3,7 +3,7 @@ acted, and Check with Click saying what Click answered and what it changed."""
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
-from odoo.addons.payment_click.tests.test_click_invoices import MUTE, ClickInvoiceCommon
+from odoo.addons.payment_click.tests.common import MUTE, ClickInvoiceCommon
 
 
 @tagged('post_install', '-at_install')

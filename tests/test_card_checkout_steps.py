@@ -3,8 +3,7 @@ from werkzeug.urls import url_encode
 
 from odoo.tests import tagged
 
-from odoo.addons.payment_click.tests.test_card_tokens import capture_card_logs
-from odoo.addons.payment_click.tests.test_click_invoices import MUTE, ClickShopCommon
+from odoo.addons.payment_click.tests.common import MUTE, ClickShopCommon, capture_card_logs
 
 
 @tagged('post_install', '-at_install', 'is_tour')

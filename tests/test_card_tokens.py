@@ -3,147 +3,26 @@ again (checkout, Register Payment) and deleted, all through the real routes and 
 
 A log capture over every test shows that the card number and expiry never reach the logs.
 """
-import logging
-import re
 from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
-from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click.emulator import cards as emulator_cards
 from odoo.addons.payment_click.emulator.click import PAYER_PHONE
 from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.controllers.card_token import ClickCardTokenController
-from odoo.addons.payment_click.tests.test_click_invoices import ClickInvoiceCommon, ClickShopCommon
-
-CARD = '8600 1234 5678 9012'
-EXPIRY = '1139'
-INSUFFICIENT_FUNDS = '8600000000001112'
-BLOCKED = '8600000000002227'
-PROCESSING = '8600000000003332'
-SECRETS = [re.compile(pattern) for pattern in (
-    r'8600\s?1234\s?5678\s?9012', r'(?<!\d)1139(?!\d)', r'11/39', r'0000\s?0000\s?1112', r'0000\s?0000\s?2227',
-    r'0000\s?0000\s?3332',
-)]
-
-
-class _Capture(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-
-def capture_card_logs(test):
-    """Capture what Odoo logs during ``test``, the Click client's debug lines included, and check at
-    its end that no card number or expiry is among it.
-
-    :return: the list the captured records go to
-    """
-    capture = _Capture()
-    client_logger = logging.getLogger('odoo.addons.payment_click.click_api')
-    test.addCleanup(client_logger.setLevel, client_logger.level)
-    client_logger.setLevel(logging.DEBUG)
-    for logger in (logging.getLogger('odoo'), logging.getLogger('werkzeug')):
-        logger.addHandler(capture)
-        test.addCleanup(logger.removeHandler, capture)
-
-    def check():
-        formatter = logging.Formatter()
-        for record in capture.records:
-            text = record.getMessage() + (formatter.formatException(record.exc_info) if record.exc_info else '')
-            for secret in SECRETS:
-                test.assertNotRegex(text, secret, f"a card number or expiry was logged by {record.name}")
-    test.addCleanup(check)
-    return capture.records
-
-
-class ClickCardCommon(AccountPaymentCommon, ClickInvoiceCommon):
-    """Checkout with the "Uzcard / Humo card" method of an invoice's payment page, over HTTP."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.click.write({'journal_id': cls.company_data['default_journal_bank'].id, 'allow_tokenization': True})
-        cls.card_method = cls.env.ref('payment_click.payment_method_click_card')
-
-    def setUp(self):
-        super().setUp()
-        self.invoice = self._invoice()
-        self.logged = capture_card_logs(self)
-
-    def _invoice(self, amount=15000.0):
-        return self.init_invoice('out_invoice', partner=self.portal_partner, amounts=[amount],
-                                 currency=self.currency, post=True)
-
-    def _checkout(self, invoice=None, tokenize=True, token=None):
-        """Press Pay on the invoice's payment page: a new card (direct flow) or a saved one (token flow)."""
-        invoice = invoice or self.invoice
-        answer = self._call(
-            f'/invoice/transaction/{invoice.id}', access_token=invoice._portal_ensure_token(),
-            provider_id=self.click.id, payment_method_id=None if token else self.card_method.id,
-            token_id=token and token.id, amount=invoice.amount_residual, flow='token' if token else 'direct',
-            tokenization_requested=tokenize, landing_route=invoice.get_portal_url(), is_validation=False,
-        )
-        self._wait_for_click()
-        return answer
-
-    def _call(self, url, **params):
-        """Call a route of the card form; return its result, or the error message the form shows."""
-        response = self.opener.post(self._build_url(url), json={
-            'id': 0, 'jsonrpc': '2.0', 'method': 'call', 'params': params,
-        }).json()
-        self.env.invalidate_all()
-        if 'error' in response:
-            return response['error']['data']['message']
-        return response['result']
-
-    def _request_token(self, reference, card_number=CARD, expire_date=EXPIRY):
-        return self._call(ClickCardTokenController._request_url, reference=reference, card_number=card_number,
-                          expire_date=expire_date)
-
-    def _verify(self, reference, sms_code='12345'):
-        answer = self._call(ClickCardTokenController._verify_url, reference=reference, sms_code=sms_code)
-        self._wait_for_click()
-        return answer
-
-    def _tx(self, reference):
-        return self.env['payment.transaction'].search([('reference', '=', reference)])
-
-    def _save_card(self, card_number=CARD):
-        reference = self._checkout()['reference']
-        self._request_token(reference, card_number)
-        self.assertEqual(self._verify(reference), {'status_url': '/payment/status'})
-        return self._tx(reference)
-
-    def _emulated_tokens(self):
-        return self.env['payment.click.emulator.card.token'].search([])
-
-    def _assert_paid(self, tx, invoice=None):
-        """Done, with its payment posted on the Click journal and reconciled with the invoice."""
-        invoice = invoice or self.invoice
-        self.assertEqual(tx.state, 'done')
-        tx._post_process()
-        payment = tx.payment_id
-        self.assertEqual((payment.state, payment.amount, payment.journal_id),
-                         ('paid', invoice.amount_total, self.click.journal_id))
-        self.assertIn(invoice.payment_state, ('paid', 'in_payment'))
-        emulated = self.env['payment.click.emulator.payment'].search([('merchant_trans_id', '=', tx.reference)])
-        self.assertEqual((emulated.payment_id, emulated.amount, emulated.payment_status),
-                         (tx.provider_reference, tx.amount, 2))
-        self.assertIn(tx.provider_reference, payment.memo, "Click's payment number is in the memo")
-
-    def _assert_nothing_paid(self, tx, invoice=None):
-        self.assertNotEqual(tx.state, 'done')
-        self.assertFalse(tx.payment_id)
-        self.assertFalse(self.env['payment.token'].with_context(active_test=False).search(
-            [('partner_id', '=', self.portal_partner.id)]))
-        self.assertEqual((invoice or self.invoice).payment_state, 'not_paid')
+from odoo.addons.payment_click.tests.common import (
+    BLOCKED,
+    CARD,
+    INSUFFICIENT_FUNDS,
+    PROCESSING,
+    ClickCardCommon,
+    ClickShopCommon,
+    capture_card_logs,
+)
 
 
 @tagged('post_install', '-at_install')

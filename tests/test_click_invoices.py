@@ -9,54 +9,14 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.emulator import click as emulator
-from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
 from odoo.addons.payment_click.controllers.main import ClickController
-from odoo.addons.payment_click.tests.common import ClickCommon
-
-MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
-                   'odoo.addons.payment_click.controllers.emulator',
-                   'odoo.addons.payment_click.controllers.emulator_merchant',
-                   'odoo.addons.payment_click.click_api.merchant',
-                   'odoo.http')
-PHONE = '998901234567'
-
-
-class ClickInvoiceCommon(ClickCommon):
-    """What the customer does in the emulated Click app, over HTTP."""
-
-    def _click_app(self, tx, outcome, invoice_id=None):
-        """Open the Click app of the invoice's phone, press ``outcome`` on the invoice (by default, the
-        transaction's), and let Click call Odoo."""
-        return self._press_in_click_app(tx.click_invoice_phone, invoice_id or tx.click_invoice_id, outcome)
-
-    def _press_in_click_app(self, phone, invoice_id, outcome):
-        app_url = self._build_url(ClickEmulatorController._app_url)
-        page = self.opener.get(app_url, params={'phone': phone})
-        self.assertEqual(page.status_code, 200)
-        self.assertIn(invoice_id, page.text, "the invoice waits in the customer's Click app")
-        response = self.opener.post(app_url, data={'phone': phone, 'invoice_id': invoice_id, 'outcome': outcome})
-        self.assertEqual(response.status_code, 200)
-        self._wait_for_click()
-        return response
-
-    def _emulated_invoice(self, tx):
-        return self.env['payment.click.emulator.invoice'].search([('invoice_id', '=', tx.click_invoice_id)])
-
-    def _send_from_checkout_refused(self, tx, phone):
-        """Call the payment form's route, expect an error, and return its message as the form shows it."""
-        response = self.opener.post(self._build_url(ClickController._invoice_url), json={
-            'id': 0, 'jsonrpc': '2.0', 'method': 'call', 'params': {'reference': tx.reference, 'phone': phone},
-        }).json()
-        self.assertIn('error', response, response)
-        return response['error']['data']['message']
+from odoo.addons.payment_click.tests.common import MUTE, PHONE, ClickInvoiceCommon, ClickShopCommon
 
 
 @tagged('post_install', '-at_install')
@@ -502,38 +462,6 @@ class TestClickInvoices(AccountPaymentCommon, ClickInvoiceCommon):
         self.env.flush_all()
         self.env['payment.transaction']._cron_click_sync_status()
         self.assertEqual(tx.state, 'done')
-
-
-class ClickShopCommon(ClickInvoiceCommon):
-    """A shop selling "Click Test Tea" in so'm, and its admin as a customer with an Uzbek address."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if cls.env['ir.module.module']._get('website_sale').state != 'installed':
-            raise AssertionError("website_sale must be installed to run this test (tools/test.sh installs it)")
-        website = cls.env['website'].get_current_website()
-        website.company_id = cls.env.company
-        pricelist = cls.env['product.pricelist'].create({
-            'name': "So'm", 'currency_id': cls.currency.id, 'website_id': website.id, 'sequence': 1,
-        })
-        cls.product = cls.env['product.product'].create({
-            'name': "Click Test Tea", 'type': 'service', 'list_price': 15000.0, 'taxes_id': [Command.clear()],
-            'website_published': True,
-        })
-        pricelist.item_ids = [Command.create({
-            'applied_on': '0_product_variant', 'product_id': cls.product.id,
-            'compute_price': 'fixed', 'fixed_price': 15000.0,
-        })]
-        cls.env.ref('base.user_admin').partner_id.write({
-            'property_product_pricelist': pricelist.id, 'street': "Amir Temur 1", 'city': "Tashkent",
-            'zip': '100000', 'country_id': cls.env.ref('base.uz').id, 'email': 'admin@example.com',
-            'phone': '+998 71 200 00 00',
-        })
-
-    def setUp(self):
-        self.enable_post_process_patcher = False  # The order is confirmed by the real post-processing.
-        super().setUp()
 
 
 @tagged('post_install', '-at_install', 'is_tour')

@@ -9,7 +9,7 @@ from odoo.addons.payment_click.click_api import merchant
 from odoo.addons.payment_click.emulator import click_pass as emulator_pass
 from odoo.addons.payment_click.emulator.click import CANCELLED_BY_CLICK, MerchantRefusal
 from odoo.addons.payment_click.click_api.merchant import MerchantBusinessError
-from odoo.addons.payment_click.tests.test_merchant_client import OK, ClickServerCase
+from odoo.addons.payment_click.tests.common import OK, ClickServerCase
 
 OTP = '1234567415821'
 PASS_ANSWER = dict(OK, payment_id='1234567', payment_status=2, confirm_mode='1', card_type='private',

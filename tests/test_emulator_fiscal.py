@@ -22,8 +22,7 @@ from odoo.addons.payment_click.click_api.merchant import (
     merchant_auth_header,
 )
 from odoo.addons.payment_click.click_api.shop import PAYMENT_SUCCESSFUL
-from odoo.addons.payment_click.tests.common import SECRET_KEY
-from odoo.addons.payment_click.tests.test_emulator_merchant_api import OK, MerchantEmulatorCase
+from odoo.addons.payment_click.tests.common import OK, SECRET_KEY, MerchantEmulatorCase
 
 # 15,000 so'm, the emulated payments' amount, in two lines at 12 % and 0 % VAT.
 PAID = 1500000

@@ -26,97 +26,14 @@ from odoo.addons.payment_click.emulator.click import (
 )
 from odoo.addons.payment_click.click_api.merchant import (
     MerchantBusinessError,
-    MerchantClient,
     MerchantHttpError,
     MerchantTransportError,
     check_auth,
     merchant_auth_header,
 )
 from odoo.addons.payment_click.click_api.shop import PAYMENT_SUCCESSFUL
-from odoo.addons.payment_click.click_api.shop_client import new_click_id
 from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
-from odoo.addons.payment_click.tests.common import SECRET_KEY, ClickCommon
-
-OK = {'error_code': 0, 'error_note': 'Success'}
-PHONE = '998901234567'
-
-
-class MerchantEmulatorCase(ClickCommon):
-    """Calls to the emulator's Merchant API through the provider's own client; no test of its own."""
-
-    def setUp(self):
-        super().setUp()
-        self.api = self._merchant_client()
-
-    # === Helpers === #
-
-    def _merchant_client(self, **kwargs):
-        """The provider's own Merchant API client, which test mode aims at the emulator."""
-        client = self.click._click_get_merchant_client(**kwargs)
-        self.addCleanup(client.close)
-        return client
-
-    def _client_with(self, **overrides):
-        """A client of the emulator like the provider's, but with other credentials or clock."""
-        client = MerchantClient(**dict({
-            'service_id': self.api.service_id, 'merchant_user_id': self.api.merchant_user_id,
-            'secret_key': SECRET_KEY, 'base_url': self.api.base_url,
-        }, **overrides))
-        self.addCleanup(client.close)
-        return client
-
-    def _call(self, method, *args):
-        """Make one Merchant API call over HTTP.
-
-        The server works in this test's transaction: what the test wrote is flushed first, and
-        what the server wrote is read afresh after.
-        """
-        self.env.flush_all()
-        try:
-            return method(*args)
-        finally:
-            self.env.invalidate_all()
-
-    def _refusal(self, error, method, *args):
-        """Make a call that must fail with ``error`` and return the exception."""
-        with self.assertRaises(error) as caught:
-            self._call(method, *args)
-        return caught.exception
-
-    def _send_invoice(self, reference, amount=15000.0, phone=PHONE):
-        return self._call(self.api.create_invoice, amount, phone, reference)['invoice_id']
-
-    def _open_app(self, phone=PHONE):
-        page = self.opener.get(self._build_url(ClickEmulatorController._app_url), params={'phone': phone})
-        self.assertEqual(page.status_code, 200)
-        return page.text
-
-    def _answer_in_app(self, invoice_id, outcome):
-        page = self.opener.post(self._build_url(ClickEmulatorController._app_url),
-                                data={'phone': PHONE, 'invoice_id': invoice_id, 'outcome': outcome})
-        self.assertEqual(page.status_code, 200)
-        self._wait_for_click()
-        return page.text
-
-    def _answer_on_payment_page(self, tx, outcome):
-        button = self._extract_values_from_html_form(tx._get_processing_values()['redirect_form_html'])
-        response = self.opener.post(button['action'], data=dict(button['inputs'], outcome=outcome),
-                                    allow_redirects=False)
-        self.assertEqual(response.status_code, 303)
-        self._wait_for_click()
-
-    def _payments(self, reference):
-        return self.env['payment.click.emulator.payment'].search([('merchant_trans_id', '=', reference)])
-
-    def _emulated_payment(self, **values):
-        return self.env['payment.click.emulator.payment'].create(dict({
-            'provider_id': self.click.id,
-            'payment_id': str(new_click_id()),
-            'click_trans_id': str(new_click_id()),
-            'merchant_trans_id': self.reference,
-            'amount': 15000.0,
-            'payment_status': PAYMENT_SUCCESSFUL,
-        }, **values))
+from odoo.addons.payment_click.tests.common import OK, PHONE, SECRET_KEY, MerchantEmulatorCase
 
 
 @tagged('post_install', '-at_install')

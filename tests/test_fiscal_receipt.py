@@ -2,10 +2,11 @@
 import json
 from decimal import Decimal
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import tagged
 
 from odoo.addons.payment_click.click_api import fiscal
 from odoo.addons.payment_click.click_api.fiscal import FiscalError, ReceiptLine
+from odoo.addons.payment_click.tests.common import FiscalCase
 
 SPIC_GOODS = '10305001001000001'
 SPIC_DELIVERY = '10112006002000000'
@@ -21,27 +22,6 @@ def line(label, quantity, price_unit, vat_percent=12, discount='0', **values):
 
 def receipt(lines, paid, commission_info=None):
     return fiscal.build_receipt(36, 1946296773, lines, Decimal(paid), commission_info or TIN)
-
-
-class FiscalCase(BaseCase):
-
-    def assertBalanced(self, body):
-        """SPEC §9.1 readings: the items add up to what was received, in integers only."""
-        total = sum(item['Price'] - item.get('Discount', 0) - item.get('Other', 0) for item in body['items'])
-        self.assertEqual(total, body['received_ecash'] + body['received_cash'] + body['received_card'])
-        self.assertEqual((body['received_cash'], body['received_card']), (0, 0))
-        for item in body['items']:
-            self.assertEqual(item['VAT'], fiscal.vat_of(item['Price'] - item.get('Discount', 0), item['VATPercent']))
-            self.assertLessEqual(len(item['Name']), 63)
-
-    def assertRefused(self, func, *args, line=None):
-        with self.assertRaises(FiscalError) as caught:
-            func(*args)
-        self.assertEqual(caught.exception.line, line)
-        return caught.exception
-
-    def discounts(self, body):
-        return [item.get('Discount', 0) for item in body['items']]
 
 
 @tagged('post_install', '-at_install', 'click_unit')

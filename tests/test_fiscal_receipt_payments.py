@@ -12,7 +12,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.merchant import MerchantClient
-from odoo.addons.payment_click.tests.test_fiscal_receipts import MUTE, SPIC, TOTAL, FiscalReceiptCommon
+from odoo.addons.payment_click.tests.common import MUTE_FISCAL as MUTE, SPIC, TOTAL, FiscalReceiptCommon
 
 
 @tagged('post_install', '-at_install')

@@ -1,134 +1,21 @@
 """Fiscal receipts of Click payments, sent from invoices to the test-mode emulator over HTTP."""
-import json
 from datetime import timedelta
 from decimal import Decimal
 from unittest.mock import patch
 
-from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
-from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click import messages
 from odoo.addons.payment_click.click_api.fiscal import FiscalError
 from odoo.addons.payment_click.click_api.merchant import (
     MerchantApiError,
-    MerchantClient,
     MerchantHttpError,
     MerchantTransportError,
 )
-from odoo.addons.payment_click.tests.common import ClickCommon
-
-MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
-                   'odoo.addons.payment_click.models.account_move',
-                   'odoo.addons.payment_click.controllers.emulator',
-                   'odoo.addons.payment_click.controllers.emulator_merchant',
-                   'odoo.addons.payment_click.click_api.merchant')
-SPIC = '10399001001000000'
-# Desks: 2 × 10,000 + 12 % VAT on top = 22,400; chairs: 3 × 5,000 − 10 %, no VAT = 13,500.
-TOTAL = 35900.0
-
-
-class FiscalReceiptCommon(AccountPaymentCommon, ClickCommon):
-    """A posted invoice in so'm of goods with an IKPU, at 12 % and 0 % VAT; helpers to pay it and run the cron."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.click.journal_id = cls.company_data['default_journal_bank']
-        cls.company = cls.company_data['company']
-        cls.company.vat = '123456789'
-        cls.vat_12 = cls.env['account.tax'].create({
-            'name': "VAT 12%", 'amount': 12, 'amount_type': 'percent', 'type_tax_use': 'sale',
-            'company_id': cls.company.id,
-        })
-        cls.vat_0 = cls.env['account.tax'].create({
-            'name': "VAT 0%", 'amount': 0, 'amount_type': 'percent', 'type_tax_use': 'sale',
-            'company_id': cls.company.id,
-        })
-        cls.desk = cls.env['product.product'].create({
-            'name': "Office desk", 'click_spic': SPIC, 'click_package_code': '1501459', 'barcode': '4780000000017',
-        })
-        cls.chair = cls.env['product.product'].create({
-            'name': "Office chair", 'click_spic': '10399001002000000', 'click_package_code': '1501460',
-        })
-        cls.cron = cls.env.ref('payment_click.cron_click_send_fiscal_receipts')
-
-    def setUp(self):
-        super().setUp()
-        self.invoice = self.env['account.move'].create({
-            'move_type': 'out_invoice',
-            'partner_id': self.partner_a.id,
-            'currency_id': self.currency.id,
-            'invoice_line_ids': [
-                Command.create({'product_id': self.desk.id, 'quantity': 2, 'price_unit': 10000.0,
-                                'tax_ids': [Command.set(self.vat_12.ids)]}),
-                Command.create({'product_id': self.chair.id, 'quantity': 3, 'price_unit': 5000.0, 'discount': 10,
-                                'tax_ids': [Command.set(self.vat_0.ids)]}),
-            ],
-        })
-        self.invoice.action_post()
-        self.assertEqual(self.invoice.amount_total, TOTAL)
-
-    # === Helpers === #
-
-    def _pay(self, reference='INV-FISCAL', amount=TOTAL, **links):
-        """Pay on the emulated Click page (the invoice, unless ``links`` say what else), and post-process the
-        payment as Odoo's cron would."""
-        tx = self._create_click_tx(reference=reference, amount=amount, **(links or {'invoice_ids': [self.invoice.id]}))
-        button = self._extract_values_from_html_form(tx._get_processing_values()['redirect_form_html'])
-        response = self.opener.post(button['action'], data=dict(button['inputs'], outcome='pay'),
-                                    allow_redirects=False)
-        self.assertEqual(response.status_code, 303)
-        self._wait_for_click()
-        self.assertEqual(tx.state, 'done')
-        tx._post_process()
-        if not links:
-            self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
-        self.tx = tx
-        return tx
-
-    def _run_cron(self):
-        self.env['payment.transaction']._cron_click_send_fiscal_receipts()
-
-    def _make_due(self):
-        self.tx.click_receipt_next_try = fields.Datetime.now() - timedelta(seconds=1)
-
-    def _emulated_payment(self, tx):
-        self.env.invalidate_all()  # the emulator wrote it in its own request
-        payment = self.env['payment.click.emulator.payment'].search([('payment_id', '=', tx.provider_reference)])
-        self.assertEqual(len(payment), 1)
-        return payment
-
-    def _assert_one_receipt(self, tx):
-        payment = self._emulated_payment(tx)
-        receipt = json.loads(payment.fiscal_receipt)
-        self.assertEqual(receipt['received_ecash'], int(TOTAL * 100))
-        self.assertEqual(sum(item['Price'] - item.get('Discount', 0) for item in receipt['items']), int(TOTAL * 100))
-        self.assertEqual(self.invoice.click_receipt_state, 'done')
-        self.assertEqual(self.invoice.click_receipt_qr_url, payment.fiscal_qr_url)
-        return receipt
-
-    def _spy_submit(self):
-        return patch.object(MerchantClient, 'submit_fiscal_items', autospec=True,
-                            side_effect=MerchantClient.submit_fiscal_items)
-
-    def _activity(self):
-        return self.env['mail.activity'].search([
-            ('res_model', '=', 'account.move'), ('res_id', '=', self.invoice.id),
-            ('summary', '=', "Click fiscal receipt failed"),
-        ])
-
-    def _filter_domain(self, view_xmlid, name):
-        view = self.env.ref(view_xmlid)
-        arch = etree.fromstring(self.env[view.model].get_view(view.id, 'search')['arch'])
-        node = arch.xpath(f"//filter[@name='{name}']")[0]
-        return safe_eval(node.get('domain'))
-
+from odoo.addons.payment_click.tests.common import MUTE_FISCAL as MUTE, SPIC, TOTAL, FiscalReceiptCommon
 
 
 @tagged('post_install', '-at_install')

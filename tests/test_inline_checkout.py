@@ -7,8 +7,7 @@ from odoo.tests import tagged
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.emulator import click as emulator
 from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
-from odoo.addons.payment_click.tests.common import ClickCommon
-from odoo.addons.payment_click.tests.test_click_invoices import MUTE, ClickShopCommon
+from odoo.addons.payment_click.tests.common import MUTE, ClickCommon, ClickShopCommon
 
 SHOP_URL = '/shop?search=Click%20Test%20Tea'
 

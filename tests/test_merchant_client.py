@@ -1,34 +1,26 @@
 """The Merchant API client against a real loopback HTTP server that plays Click."""
-import hashlib
-import json
 import logging
 import socket
 import threading
 import time
 from datetime import date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from odoo.tests import BaseCase, tagged
-from odoo.tests.common import _super_send
 
 from odoo.addons.payment_click.click_api import merchant
 from odoo.addons.payment_click.click_api.merchant import (
     AnswerError,
     MerchantApiError,
     MerchantBusinessError,
-    MerchantClient,
     MerchantHttpError,
     MerchantResponseError,
     MerchantTransportError,
 )
+from odoo.addons.payment_click.tests.common import OK, SECRET, USER_ID, ClickServerCase
 
-SERVICE_ID = 36
-USER_ID = 4321
-SECRET = 'TEST_SECRET'
 CARD = '8600123456789012'
 CARD_TOKEN = '3B1DF3F1-7358-407C-B57F-0F6351310803'
 SMS_CODE = 73519
-OK = {'error_code': 0, 'error_note': 'Success'}
 PAYMENT_ID = 1946296773
 QR_URL = 'https://ofd.soliq.uz/epi?t=EZ000000000030&r=123456789&c=20221028171340&s=854971301623'
 ITEM = {
@@ -36,74 +28,6 @@ ITEM = {
     'GoodPrice': 5000000, 'Price': 5000000, 'Amount': 1, 'VAT': 535714, 'VATPercent': 12,
     'CommissionInfo': {'TIN': '123456789'},
 }
-
-
-class _ClickHandler(BaseHTTPRequestHandler):
-    """Records each request and answers with the next ``(status, body, delay)`` of the server's script."""
-
-    def _answer(self):
-        raw = self.rfile.read(int(self.headers.get('Content-Length') or 0)).decode()
-        user, digest, timestamp = (self.headers.get('Auth', '').split(':') + ['', '', ''])[:3]
-        self.server.seen.append({
-            'method': self.command, 'path': self.path, 'headers': dict(self.headers), 'raw': raw,
-            'body': json.loads(raw) if raw else None, 'timestamp': timestamp,
-            'auth_ok': user == str(USER_ID) and digest == hashlib.sha1(f'{timestamp}{SECRET}'.encode()).hexdigest(),
-        })
-        status, body, delay = self.server.script.pop(0) if self.server.script else (500, 'nothing scripted', 0)
-        time.sleep(delay)
-        payload = (body if isinstance(body, str) else json.dumps(body)).encode()
-        self.send_response(status)
-        self.send_header('Content-Type', 'text/html' if isinstance(body, str) else 'application/json')
-        self.send_header('Content-Length', str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_PUT = do_DELETE = _answer
-
-    def log_message(self, *args):
-        pass
-
-
-class _ClickServer(ThreadingHTTPServer):
-
-    def __init__(self):
-        super().__init__(('127.0.0.1', 0), _ClickHandler)
-        self.script, self.seen = [], []
-
-    def handle_error(self, request, client_address):
-        """A client that stopped waiting (the timeout test) is expected."""
-
-
-class ClickServerCase(BaseCase):
-    """A scripted Click Merchant API on loopback, and a client pointed at it."""
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # Odoo's guard lifts timeouts under 10 s and cannot compare a (connect, read) pair;
-        # every request of these tests goes to 127.0.0.1.
-        return _super_send(s, r, **kw)
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.server = _ClickServer()
-        thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
-        thread.start()
-        cls.addClassCleanup(thread.join)
-        cls.addClassCleanup(cls.server.server_close)
-        cls.addClassCleanup(cls.server.shutdown)
-        cls.base_url = f'http://127.0.0.1:{cls.server.server_address[1]}/v2/merchant/'
-
-    def setUp(self):
-        super().setUp()
-        self.server.script.clear()
-        self.server.seen.clear()
-        self.client = self.make_client()
-
-    def make_client(self, **kwargs):
-        client = MerchantClient(SERVICE_ID, USER_ID, SECRET, **dict({'base_url': self.base_url}, **kwargs))
-        self.addCleanup(client.close)
-        return client
 
 
 @tagged('post_install', '-at_install', 'click_unit')

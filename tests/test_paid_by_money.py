@@ -9,9 +9,7 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
-from odoo.addons.payment_click.tests.common import MUTE_CLICK_PASS as MUTE
-from odoo.addons.payment_click.tests.test_card_tokens import ClickCardCommon
-from odoo.addons.payment_click.tests.test_click_invoices import PHONE
+from odoo.addons.payment_click.tests.common import MUTE_CLICK_PASS as MUTE, PHONE, ClickCardCommon
 
 TO_MATCH = "match it"
 

@@ -12,9 +12,7 @@ from odoo.tools import mute_logger
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.controllers.card_token import ClickCardTokenController
 from odoo.addons.payment_click.controllers.main import ClickController
-from odoo.addons.payment_click.tests.common import ClickCommittedCase
-from odoo.addons.payment_click.tests.test_card_tokens import BLOCKED
-from odoo.addons.payment_click.tests.test_visitor_limits import REFUSAL, emulator_calls
+from odoo.addons.payment_click.tests.common import BLOCKED, REFUSAL, ClickCommittedCase, emulator_calls
 
 RACERS = 10
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_click_attempt',

@@ -5,13 +5,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
-from odoo.tests.common import HOST, TEST_CURSOR_COOKIE_NAME, Opener
+from odoo.tests.common import TEST_CURSOR_COOKIE_NAME, Opener
 from odoo.tools.misc import hmac
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click.controllers.main import ClickController
-from odoo.addons.payment_click.tests.common import ClickCommon
-from odoo.addons.payment_click.tests.test_click_invoices import MUTE, ClickShopCommon
+from odoo.addons.payment_click.tests.common import MUTE, ClickCommon, ClickShopCommon, FreshBrowserTour
 
 
 @tagged('post_install', '-at_install')
@@ -190,17 +189,6 @@ class TestReturnLinkOfADocument(AccountPaymentCommon, ClickCommon):
         page = self.opener.get(tx._click_return_url()).text
         self.assertIn(f'href="{self.invoice.access_url}"', page)
         self.assertNotIn(self.invoice.access_token, page)
-
-
-class FreshBrowserTour:
-    """Tours whose Chrome profile has no session at all, only the test's cursor key."""
-
-    def authenticate(self, user, password, browser=None):
-        if browser is None or user:
-            return super().authenticate(user, password, browser=browser)
-        session = super().authenticate(user, password)
-        browser.set_cookie(TEST_CURSOR_COOKIE_NAME, self.http_request_key, '/', HOST)
-        return session
 
 
 @tagged('post_install', '-at_install')

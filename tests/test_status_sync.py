@@ -12,7 +12,7 @@ from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.click_api.shop_client import CANCELLED_BY_CLICK
 from odoo.addons.payment_click.emulator.controllers.main import ClickEmulatorController
-from odoo.addons.payment_click.tests.test_click_invoices import ClickInvoiceCommon
+from odoo.addons.payment_click.tests.common import ClickInvoiceCommon
 
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
                    'odoo.addons.payment_click.models.payment_transaction_click_pass',

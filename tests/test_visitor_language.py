@@ -3,8 +3,7 @@ address or the ``frontend_lang`` cookie, not the browser session's nor the custo
 from odoo.tests import tagged
 
 from odoo.addons.payment_click.controllers.main import ClickController
-from odoo.addons.payment_click.tests.test_card_tokens import CARD, ClickCardCommon
-from odoo.addons.payment_click.tests.test_click_invoices import MUTE, ClickShopCommon
+from odoo.addons.payment_click.tests.common import CARD, MUTE, ClickCardCommon, ClickShopCommon
 
 
 def activate_russian(env):

@@ -3,43 +3,23 @@
 Counted per card or phone number (a keyed hash), per browser session and per provider, before Click
 is called, and refused in the same words whichever limit is reached, through the real routes.
 """
-import logging
-from contextlib import contextmanager
-
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.payment_click.click_api import throttle
 from odoo.addons.payment_click.controllers.main import ClickController
-from odoo.addons.payment_click.tests.test_card_tokens import ClickCardCommon
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
-from odoo.addons.payment_click.tests.test_click_invoices import MUTE, PHONE, ClickInvoiceCommon
+from odoo.addons.payment_click.tests.common import (
+    MUTE,
+    PHONE,
+    REFUSAL,
+    ClickCardCommon,
+    ClickInvoiceCommon,
+    emulator_calls,
+)
 
-REFUSAL = "Click cannot send you more codes or invoices for now"
 ANOTHER_CARD = '8600 0000 0000 0015'
 MUTE_LIMITS = mute_logger('odoo.addons.payment_click.models.payment_click_attempt')
-
-
-class _Requests(logging.Handler):
-    """The HTTP requests the test server logs, to see which calls reached the emulator."""
-
-    def __init__(self):
-        super().__init__(logging.INFO)
-        self.paths = []
-
-    def emit(self, record):
-        self.paths.append(record.getMessage())
-
-
-@contextmanager
-def emulator_calls(endpoint):
-    """Yield a function telling how many calls to the emulator's ``endpoint`` the server has answered."""
-    handler, logger = _Requests(), logging.getLogger('werkzeug')
-    logger.addHandler(handler)
-    try:
-        yield lambda: sum(f'/payment/click/emulator/v2/merchant/{endpoint} ' in line for line in handler.paths)
-    finally:
-        logger.removeHandler(handler)
 
 
 @tagged('post_install', '-at_install')
@@ -139,4 +119,3 @@ class TestInvoiceLimits(AccountPaymentCommon, ClickInvoiceCommon):
             self.assertEqual(self._send_from_checkout(f'99890000000{number}'), {'status_url': '/payment/status'})
         self.assertIn(REFUSAL, self._send_from_checkout('998900000009'))
         self.assertFalse(self.env['payment.click.emulator.invoice'].search([('phone_number', '=', '998900000009')]))
-
