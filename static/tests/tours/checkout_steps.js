@@ -1,6 +1,6 @@
 /** @odoo-module **/
 
-/** Steps the checkout tours share: the test shop sells "Click Test Tea" (tests/test_click_invoices.py). */
+/** Steps the checkout tours share: the test shop sells "Click Test Tea" (ClickShopCommon in tests/common.py). */
 
 /** Put the tea in the cart and go to the payment step. */
 export function checkOutTea() {
