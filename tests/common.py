@@ -44,14 +44,14 @@ CREDENTIALS = {
 
 MUTE_CLICK_PASS = mute_logger('odoo.addons.payment_click.models.payment_transaction',
                               'odoo.addons.payment_click.models.payment_transaction_click_pass',
-                              'odoo.addons.payment_click.controllers.emulator',
-                              'odoo.addons.payment_click.controllers.emulator_merchant',
+                              'odoo.addons.payment_click.emulator.controllers.main',
+                              'odoo.addons.payment_click.emulator.controllers.merchant',
                               'odoo.addons.payment_click.click_api.merchant',
                               'odoo.addons.payment_click.wizard.payment_click_pass_wizard')
 
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
-                   'odoo.addons.payment_click.controllers.emulator',
-                   'odoo.addons.payment_click.controllers.emulator_merchant',
+                   'odoo.addons.payment_click.emulator.controllers.main',
+                   'odoo.addons.payment_click.emulator.controllers.merchant',
                    'odoo.addons.payment_click.click_api.merchant',
                    'odoo.http')
 PHONE = '998901234567'
@@ -60,8 +60,8 @@ OK = {'error_code': 0, 'error_note': 'Success'}
 # Fiscal receipts: an invoice of goods with an IKPU.
 MUTE_FISCAL = mute_logger('odoo.addons.payment_click.models.payment_transaction',
                           'odoo.addons.payment_click.models.account_move',
-                          'odoo.addons.payment_click.controllers.emulator',
-                          'odoo.addons.payment_click.controllers.emulator_merchant',
+                          'odoo.addons.payment_click.emulator.controllers.main',
+                          'odoo.addons.payment_click.emulator.controllers.merchant',
                           'odoo.addons.payment_click.click_api.merchant')
 SPIC = '10399001001000000'
 # Desks: 2 × 10,000 + 12 % VAT on top = 22,400; chairs: 3 × 5,000 − 10 %, no VAT = 13,500.

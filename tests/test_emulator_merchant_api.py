@@ -85,7 +85,7 @@ class TestEmulatorMerchantApi(MerchantEmulatorCase):
     def test_the_click_app_serves_test_mode_only(self):
         self._send_invoice('APP-MINE')
         self.click.state = 'enabled'
-        with mute_logger('odoo.addons.payment_click.controllers.emulator'):
+        with mute_logger('odoo.addons.payment_click.emulator.controllers.main'):
             page = self.opener.get(self._build_url(ClickEmulatorController._app_url), params={'phone': PHONE})
         self.assertEqual(page.status_code, 404)
         self.assertNotIn('APP-MINE', page.text)

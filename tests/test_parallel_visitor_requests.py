@@ -16,7 +16,7 @@ from odoo.addons.payment_click.tests.common import BLOCKED, REFUSAL, ClickCommit
 
 RACERS = 10
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_click_attempt',
-                   'odoo.addons.payment_click.controllers.emulator_merchant',
+                   'odoo.addons.payment_click.emulator.controllers.merchant',
                    'odoo.addons.payment_click.models.payment_transaction',
                    'odoo.addons.payment_click.click_api.merchant',
                    'odoo.http')

@@ -108,7 +108,7 @@ class TestProcessingFlows(AccountPaymentCommon, ClickCommon):
         tx = self._create_click_tx()
         button = self._extract_values_from_html_form(tx._get_processing_values()['redirect_form_html'])
         self.click.state = 'enabled'
-        with mute_logger('odoo.addons.payment_click.controllers.emulator'):
+        with mute_logger('odoo.addons.payment_click.emulator.controllers.main'):
             page = self.opener.get(button['action'], params=button['inputs'])
             paid = self.opener.post(button['action'], data=dict(button['inputs'], outcome='pay'))
         self.assertEqual(page.status_code, 404)

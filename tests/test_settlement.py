@@ -13,7 +13,7 @@ from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.tests.common import CREDENTIALS, ClickCommon
 
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
-                   'odoo.addons.payment_click.controllers.emulator_merchant',
+                   'odoo.addons.payment_click.emulator.controllers.merchant',
                    'odoo.addons.payment_click.click_api.merchant')
 
 

@@ -16,8 +16,8 @@ from odoo.addons.payment_click.tests.common import ClickInvoiceCommon
 
 MUTE = mute_logger('odoo.addons.payment_click.models.payment_transaction',
                    'odoo.addons.payment_click.models.payment_transaction_click_pass',
-                   'odoo.addons.payment_click.controllers.emulator',
-                   'odoo.addons.payment_click.controllers.emulator_merchant',
+                   'odoo.addons.payment_click.emulator.controllers.main',
+                   'odoo.addons.payment_click.emulator.controllers.merchant',
                    'odoo.addons.payment_click.click_api.merchant')
 
 
