@@ -270,6 +270,7 @@ class PaymentTransaction(models.Model):
     # transaction and row-locks it, ``_process_notification_data`` applies the word. ``data`` says its
     # source, ``data['source']`` in ``const.CLICK_NOTIFICATION_SOURCES``, and each key has one meaning:
     # - 'shop', a Prepare or Complete callback: ``pairs``, every ``(name, value)`` of the posted form;
+    #   once its signature is checked, ``request``, the callback as read (a ``shop.ShopRequest``);
     # - any other source: ``reference`` and ``provider_id``, the transaction's;
     # - 'status', 'card', 'pass': ``payment_id`` and ``payment_status``, Click's Merchant API values,
     #   None when unknown (a lost answer);
@@ -322,7 +323,8 @@ class PaymentTransaction(models.Model):
         if source == 'shop':
             fields_ = shop.collect_fields(notification_data['pairs'])
             providers = self._click_signing_providers(fields_)
-            return self._click_lock_transaction(shop.parse_request(fields_).merchant_trans_id, providers)
+            notification_data['request'] = shop.parse_request(fields_)
+            return self._click_lock_transaction(notification_data['request'].merchant_trans_id, providers)
         if source not in const.CLICK_NOTIFICATION_SOURCES:
             raise ValidationError("Click: " + _("Unknown source of Click's notification: %s", source))
         provider = self.env['payment.provider'].browse(notification_data['provider_id'])
@@ -339,7 +341,7 @@ class PaymentTransaction(models.Model):
         elif source == 'invoice':
             self._click_apply_invoice_declined(notification_data)
         elif source == 'shop':
-            request_ = shop.parse_request(shop.collect_fields(notification_data['pairs']))
+            request_ = notification_data['request']
             notification_data['answer'] = self._click_apply_notice(shop.request_notice(request_), {
                 'click_trans_id': str(request_.click_trans_id), 'provider_reference': str(request_.click_paydoc_id),
             }, request_.error_note).code
