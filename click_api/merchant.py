@@ -1,7 +1,7 @@
 """Merchant API client (SPEC §7): the merchant's calls to Click, signed with the ``Auth`` header.
 
 Every method returns Click's JSON object with its integer fields as ``int``, or raises a
-MerchantApiError whose message a person can act on.
+MerchantApiError whose ``code`` and ``params`` say what happened; its text is for the log.
 """
 import enum
 import hashlib
@@ -31,19 +31,6 @@ GET_RETRY = Retry(
     status_forcelist=(502, 503, 504), backoff_factor=0.3, raise_on_status=False,
     respect_retry_after_header=False,
 )
-# SPEC §7.4, completed for statuses Click does not list.
-HTTP_MEANINGS = {
-    400: "bad request: Click could not read the data or the address",
-    401: "not authorized: check the Merchant User ID and Secret Key, and this server's clock",
-    403: "forbidden: this Merchant User may not call this method; ask Click to allow it",
-    404: "not found: check the API base URL",
-    406: "not acceptable: Click refused the data type",
-    410: "gone: Click no longer offers this method",
-    500: "Click had an internal error; try again later",
-    502: "Click's service is down or being upgraded; try again later",
-    503: "Click's service is unavailable; try again later",
-    504: "Click's service did not answer in time; try again later",
-}
 INTEGER_FIELDS = (
     'error_code', 'invoice_id', 'invoice_status', 'payment_id', 'payment_status', 'temporary', 'confirm_mode',
 )
@@ -82,18 +69,8 @@ class AnswerError(ValueError):
     QR_NOT_TEXT = 'qr_not_text'
     QR_NOT_URL = 'qr_not_url'
 
-    _TEXTS = {
-        NOT_JSON: "the answer is not the JSON object Click sends",
-        NO_ERROR_CODE: "the answer has no error_code",
-        NOT_WHOLE: "the answer's {name} is not a whole number",
-        NO_PAYMENT_ID: "the answer has no paymentId",
-        OTHER_PAYMENT: "the answer is about payment {answered}, not {asked}",
-        QR_NOT_TEXT: "the answer's qrCodeURL is not text",
-        QR_NOT_URL: "the answer's qrCodeURL is not a web address",
-    }
-
     def __init__(self, code, **params):
-        super().__init__(self._TEXTS[code].format(**params))
+        super().__init__(' '.join([code, *(f'{name}={value}' for name, value in params.items())]))
         self.code = code
         self.params = params
 
@@ -112,12 +89,11 @@ class MerchantTransportError(MerchantApiError):
 
 
 class MerchantHttpError(MerchantApiError):
-    """Click answered with a non-2xx HTTP status; ``meaning`` says what it means, for the log."""
+    """Click answered with a non-2xx HTTP status; ``error_note`` is Click's, if any."""
 
-    def __init__(self, message, status, meaning, error_note=None, code=None, params=None):
+    def __init__(self, message, status, error_note=None, code=None, params=None):
         super().__init__(message, code, params)
         self.status = status
-        self.meaning = meaning
         self.error_note = error_note
 
 
@@ -289,13 +265,9 @@ def _tiyin(value, name):
 
 def _http_error(status, endpoint, note):
     """The error of a non-2xx answer; ``note`` is Click's ``error_note``, if any."""
-    meaning = HTTP_MEANINGS.get(status) or (
-        "Click's server failed; try again later" if status >= 500 else "an unexpected answer"
-    )
     return MerchantHttpError(
-        f"Click's Merchant API answered HTTP {status} to {endpoint}: {meaning}."
-        + (f" Click says: {note}" if note else ''),
-        status, meaning, note,
+        f"Click's Merchant API answered HTTP {status} to {endpoint}." + (f" Click says: {note}" if note else ''),
+        status, note,
         code=MerchantApiError.HTTP_STATUS, params={'endpoint': endpoint, 'status': status, 'note': note},
     )
 
@@ -374,9 +346,9 @@ class MerchantClient:
             body = read(body)
         except AnswerError as exc:
             raise MerchantResponseError(
-                f"Click's Merchant API answered {endpoint} with HTTP {response.status_code}, but {exc}; "
-                "the outcome is unknown, check it in Click's merchant cabinet.",
-                response.status_code, str(exc), note,
+                f"Click's Merchant API answered {endpoint} with HTTP {response.status_code}, not as Click does "
+                f"({exc}): the outcome is unknown.",
+                response.status_code, note,
                 code=MerchantApiError.BAD_ANSWER,
                 params={'endpoint': endpoint, 'status': response.status_code, 'problem': exc},
             ) from None
@@ -395,21 +367,19 @@ class MerchantClient:
         may_act = method != 'GET'
         if isinstance(exc, requests.ConnectTimeout):
             code, params = MerchantApiError.CONNECT_TIMEOUT, {'base_url': self.base_url, 'seconds': connect}
-            message = (f"Could not reach Click's Merchant API at {self.base_url} within {connect} seconds: "
-                       "check this server's internet connection and firewall.")
+            message = f"Could not reach Click's Merchant API at {self.base_url} within {connect} seconds."
         elif isinstance(exc, requests.Timeout):
             code, params = MerchantApiError.READ_TIMEOUT, {'endpoint': endpoint, 'seconds': read, 'may_act': may_act}
             message = f"Click's Merchant API did not answer {endpoint} within {read} seconds."
         elif _never_sent(exc):
             code, params = MerchantApiError.UNREACHABLE, {'base_url': self.base_url, 'reason': _os_reason(exc)}
-            message = (f"Could not connect to Click's Merchant API at {self.base_url} ({_os_reason(exc)}): "
-                       "check this server's internet connection and the API base URL.")
+            message = f"Could not connect to Click's Merchant API at {self.base_url} ({_os_reason(exc)})."
         else:
             code = MerchantApiError.BROKEN
             params = {'endpoint': endpoint, 'reason': _os_reason(exc), 'may_act': may_act}
             message = f"The connection to Click's Merchant API broke during {endpoint} ({_os_reason(exc)})."
         if params.get('may_act'):
-            message += " Click may still carry it out: check the payment's status before trying again."
+            message += " Click may have carried it out."
         return MerchantTransportError(message, timeout=isinstance(exc, requests.Timeout), sent=not _never_sent(exc),
                                       code=code, params=params)
 

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
 from odoo.addons.payment import utils as payment_utils
+from odoo.addons.payment_click import messages
 from odoo.addons.payment_click.click_api.amounts import TOLERANCE, to_decimal
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError
 
@@ -304,7 +305,8 @@ class AccountMove(models.Model):
             message = tx._click_check_with_click()
         except MerchantApiError as error:
             raise UserError(_("Click could not be asked about its invoice %(invoice)s: %(error)s",
-                              invoice=tx.click_invoice_id or tx.reference, error=error)) from error
+                              invoice=tx.click_invoice_id or tx.reference,
+                              error=messages.merchant_error(self.env, error))) from error
         return self._click_notification(message)
 
     # === BUSINESS METHODS - FISCAL RECEIPTS === #

@@ -1,6 +1,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.payment_click import messages
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError
 
 
@@ -41,7 +42,7 @@ class PaymentProvider(models.Model):
         except MerchantApiError as error:
             raise UserError(_(
                 "Click did not turn the CLICK Pass confirmation mode %(state)s for %(provider)s: %(error)s",
-                state=state, provider=self.name, error=error,
+                state=state, provider=self.name, error=messages.merchant_error(self.env, error),
             )) from error
         self.click_pass_confirm_mode = enable
         return {

@@ -3,6 +3,7 @@ import logging
 from odoo import _, models
 from odoo.exceptions import UserError
 
+from odoo.addons.payment_click import messages
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError, MerchantTransportError
 
 _logger = logging.getLogger(__name__)
@@ -41,6 +42,6 @@ class PaymentToken(models.Model):
                     continue
                 raise UserError(_(
                     "Click did not delete the saved card %(card)s: %(error)s The card stays saved; try again later.",
-                    card=token.payment_details, error=error,
+                    card=token.payment_details, error=messages.merchant_error(self.env, error),
                 )) from None
             _logger.info("Click card token #%s deleted at Click", token.id)

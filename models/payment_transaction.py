@@ -16,7 +16,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, format_amount
 from odoo.tools.misc import hmac as hmac_tool
 
-from odoo.addons.payment_click import const
+from odoo.addons.payment_click import const, messages
 from odoo.addons.payment_click.click_api import merchant, shop
 from odoo.addons.payment_click.click_api.amounts import TOLERANCE, format_amount as click_amount, to_decimal
 from odoo.addons.payment_click.click_api.shop import Alert, Effect, Kind, ShopError, ShopRejection, TxStatus
@@ -767,7 +767,8 @@ class PaymentTransaction(models.Model):
         return _("%(words)s (status %(status)s)", words=words, status=payment_status)
 
     def _click_unreachable_message(self, error):
-        return _("Click could not be asked about %(reference)s: %(error)s", reference=self.reference, error=error)
+        return _("Click could not be asked about %(reference)s: %(error)s", reference=self.reference,
+                 error=messages.merchant_error(self.env, error))
 
     def _click_sync_status(self, client=None):
         """Apply what Click's Merchant API reports about this payment, through the door (source 'status').
@@ -874,12 +875,14 @@ class PaymentTransaction(models.Model):
                 return tx._click_wait_for_invoice(_(
                     "Click did not say whether it sent the invoice for %(reference)s to +%(phone)s: %(error)s If "
                     "it did, the payment is recorded when the customer pays it; Check status asks Click.",
-                    reference=tx.reference, phone=phone, error=error,
+                    reference=tx.reference, phone=phone, error=messages.merchant_error(self.env, error),
                 ))
             tx.click_invoice_phone = False  # Click refused: no invoice waits for the customer
             tx._click_commit()
-            raise UserError(_("Click did not send the invoice for %(reference)s to +%(phone)s: %(error)s",
-                              reference=tx.reference, phone=phone, error=error)) from error
+            raise UserError(_(
+                "Click did not send the invoice for %(reference)s to +%(phone)s: %(error)s",
+                reference=tx.reference, phone=phone, error=messages.merchant_error(self.env, error),
+            )) from error
         if not answer.get('invoice_id'):
             return tx._click_wait_for_invoice(_(
                 "Click accepted the invoice for %(reference)s but gave no invoice number: look for it in Click's "

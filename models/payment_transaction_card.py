@@ -11,7 +11,7 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.payment_click import const
+from odoo.addons.payment_click import const, messages
 from odoo.addons.payment_click.click_api import cards, shop
 from odoo.addons.payment_click.click_api.merchant import (
     MerchantApiError, MerchantBusinessError, outcome_unknown,
@@ -206,7 +206,8 @@ class PaymentTransaction(models.Model):
         except MerchantApiError as error:
             data['refused'] = not outcome_unknown(error)
             data['state_message'] = tx._click_charge_refusal(error) if data['refused'] else _(
-                "Click did not say whether it took the payment (%s). Odoo asks Click again shortly.", error,
+                "Click did not say whether it took the payment (%s). Odoo asks Click again shortly.",
+                messages.merchant_error(self.env, error),
             )
         else:
             data['payment_id'] = shop.read_id(str(answer.get('payment_id') or ''))
@@ -224,8 +225,9 @@ class PaymentTransaction(models.Model):
 
     def _click_charge_refusal(self, error):
         """The message for a card charge Click refused; no money was taken."""
-        note = cards.scrub_card_numbers(error.error_note or str(error)) \
-            if isinstance(error, MerchantBusinessError) else str(error)
+        note = cards.scrub_card_numbers(
+            isinstance(error, MerchantBusinessError) and error.error_note or messages.merchant_error(self.env, error)
+        )
         return _(
             "Click refused the card payment %(reference)s: %(note)s. No money was taken. Use another card "
             "or payment method; a saved card Click no longer knows can be removed and added again.",

@@ -4,6 +4,7 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
+from odoo.addons.payment_click import messages
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.click_api.merchant import (
     MerchantApiError, MerchantBusinessError, mask_card_number, outcome_unknown,
@@ -52,10 +53,14 @@ class PaymentTransaction(models.Model):
                                                tx.reference)
         except MerchantApiError as error:
             data['refused'] = not outcome_unknown(error)
-            data['state_message'] = tx._click_pass_refusal(
-                _("%(note)s (error %(code)s)", note=error.error_note, code=error.error_code)
-                if isinstance(error, MerchantBusinessError) and error.error_note else str(error)
-            ) if data['refused'] else tx._click_pass_waiting(_("Click's answer was lost: %s", error))
+            if not data['refused']:
+                data['state_message'] = tx._click_pass_waiting(
+                    _("Click's answer was lost: %s", messages.merchant_error(tx.env, error)))
+            elif isinstance(error, MerchantBusinessError) and error.error_note:
+                data['state_message'] = tx._click_pass_refusal(
+                    _("%(note)s (error %(code)s)", note=error.error_note, code=error.error_code))
+            else:
+                data['state_message'] = tx._click_pass_refusal(messages.merchant_error(tx.env, error))
         else:
             data.update(tx._click_pass_answer(client, answer))
         try:
@@ -81,7 +86,8 @@ class PaymentTransaction(models.Model):
             try:
                 client.confirm_click_pass_payment(payment_id)
             except MerchantApiError as error:
-                values['state_message'] = self._click_pass_waiting(_("Click did not confirm it: %s", error))
+                values['state_message'] = self._click_pass_waiting(
+                    _("Click did not confirm it: %s", messages.merchant_error(self.env, error)))
             try:  # confirmed or not, Click says where the payment stands
                 values['payment_status'] = client.payment_status(payment_id).get('payment_status')
             except MerchantApiError as error:

@@ -131,7 +131,7 @@ class PaymentTransaction(models.Model):
             raise
         except Exception as error:  # noqa: BLE001 - one receipt's failure never stops the others
             _logger.exception("Fiscal receipt of %s left for a later run", self.reference)
-            self._click_receipt_retry(str(error))
+            self._click_receipt_retry(messages.merchant_error(self.env, error))
 
     def _click_submit_fiscal_receipt(self):
         """Send the receipt's items to Click (SPEC §9.1), unless Click holds a receipt for the payment already."""

@@ -16,7 +16,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
-from odoo.addons.payment_click import const
+from odoo.addons.payment_click import const, messages
 from odoo.addons.payment_click.click_api import merchant, shop
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.click_api.merchant import MerchantApiError, Reversal
@@ -129,7 +129,8 @@ class PaymentTransaction(models.Model):
         except MerchantApiError as error:
             raise UserError(_(
                 "Click could not be asked whether it reversed %(reference)s already (%(error)s), so it was not "
-                "asked to reverse it. Try again in a few minutes.", reference=self.reference, error=error,
+                "asked to reverse it. Try again in a few minutes.", reference=self.reference,
+                error=messages.merchant_error(self.env, error),
             )) from error
         state = merchant.reversal_state(status.get('payment_status'))
         if state is Reversal.UNKNOWN:
@@ -166,7 +167,8 @@ class PaymentTransaction(models.Model):
                 message = _(
                     "Click did not say whether it reversed %(amount)s of %(reference)s (%(error)s). Odoo asks Click "
                     "shortly and books the refund once Click tells: do not refund the customer in any other way "
-                    "meanwhile.", amount=self._click_refund_amount_text(), reference=source.reference, error=error,
+                    "meanwhile.", amount=self._click_refund_amount_text(), reference=source.reference,
+                    error=messages.merchant_error(self.env, error),
                 )
                 if amount != source._click_left_to_reverse():  # Click's status shows a full reversal only
                     message += ' ' + _("A partial reversal leaves the payment paid at Click: only Click's merchant "
@@ -188,20 +190,20 @@ class PaymentTransaction(models.Model):
         if state is Reversal.DONE:
             message = _(
                 "Click refused to reverse %(reference)s again (%(error)s): it had reversed it already. The refund of "
-                "%(amount)s is booked.", reference=source.reference, error=error,
+                "%(amount)s is booked.", reference=source.reference, error=messages.merchant_error(self.env, error),
                 amount=self._click_refund_amount_text(),
             )
         elif state is Reversal.NOT_DONE:
             message = _(
                 "Click did not reverse the payment %(reference)s: %(error)s Click reports the payment as still paid, "
                 "so nothing was refunded; you can refund the customer by bank transfer instead.",
-                reference=source.reference, error=error,
+                reference=source.reference, error=messages.merchant_error(self.env, error),
             )
         else:
             message = _(
                 "Click refused to reverse %(reference)s (%(error)s), but could not be asked whether the payment is "
                 "still paid. Odoo asks Click shortly: do not refund the customer in any other way meanwhile.",
-                reference=source.reference, error=error,
+                reference=source.reference, error=messages.merchant_error(self.env, error),
             )
         self._click_handle_reversal(state, message)
 

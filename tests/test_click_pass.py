@@ -144,6 +144,14 @@ class TestClickPass(AccountPaymentCommon, ClickCommon):
             [('provider_id', '=', self.click.id)]).pass_confirm, "Click still confirms nothing")
 
     @MUTE
+    def test_credentials_click_refuses_are_named(self):
+        """Click's HTTP 401 reaches the user worded from its code, saying what to check."""
+        self._set_emulator_fault('http_401')
+        with self.assertRaisesRegex(UserError, "confirmation mode on .*check the Merchant User ID and Secret Key"):
+            self.click.action_click_pass_confirmation_on()
+        self.assertFalse(self.click.click_pass_confirm_mode)
+
+    @MUTE
     def test_a_failed_payment_books_nothing_and_asks_for_a_new_code(self):
         otp = self._show_code('fail')
         wizard, action, tx = self._charge(otp)

@@ -296,7 +296,7 @@ class TestFiscalReceipts(FiscalReceiptCommon):
         self.assertEqual(messages.merchant_error(self.env, timeout),
                          "Click's Merchant API did not answer POST payment/ofd_data/submit_items within 15 seconds. "
                          "Click may still carry it out: check the payment's status before trying again.")
-        refused = MerchantHttpError("log text", 401, "log meaning", "Wrong user", code=MerchantApiError.HTTP_STATUS,
+        refused = MerchantHttpError("log text", 401, "Wrong user", code=MerchantApiError.HTTP_STATUS,
                                     params={'endpoint': 'GET payment/status/36/1', 'status': 401, 'note': "Wrong user"})
         self.assertEqual(messages.merchant_error(self.env, refused),
                          "Click's Merchant API answered HTTP 401 to GET payment/status/36/1: not authorized: check the "

@@ -129,8 +129,7 @@ class TestMerchantClient(ClickServerCase):
         with self.assertRaises(MerchantHttpError) as caught:
             self.client.payment_status(1)
         self.assertEqual(caught.exception.status, 401)
-        self.assertEqual(caught.exception.meaning,
-                         "not authorized: check the Merchant User ID and Secret Key, and this server's clock")
+        self.assertEqual(str(caught.exception), "Click's Merchant API answered HTTP 401 to GET payment/status/36/1.")
         self.assertIn("answered HTTP 401 to GET payment/status/36/1", str(caught.exception))
         self.assertEqual((caught.exception.code, caught.exception.params), (MerchantApiError.HTTP_STATUS, {
             'endpoint': 'GET payment/status/36/1', 'status': 401, 'note': None,
@@ -149,15 +148,14 @@ class TestMerchantClient(ClickServerCase):
     def test_unreadable_success_answers(self):
         self.script((200, '<html>maintenance</html>'), (200, [OK]), (200, {'error_note': 'Success'}),
                     (200, dict(OK, payment_id='12x')))
-        for meaning, problem in (("the answer is not the JSON object Click sends", AnswerError.NOT_JSON),
-                                 ("the answer is not the JSON object Click sends", AnswerError.NOT_JSON),
-                                 ("the answer has no error_code", AnswerError.NO_ERROR_CODE),
-                                 ("the answer's payment_id is not a whole number", AnswerError.NOT_WHOLE)):
+        for problem, params in ((AnswerError.NOT_JSON, {}), (AnswerError.NOT_JSON, {}),
+                                (AnswerError.NO_ERROR_CODE, {}), (AnswerError.NOT_WHOLE, {'name': 'payment_id'})):
             with self.assertRaises(MerchantResponseError) as caught:
                 self.client.payment_status(1)
-            self.assertEqual((caught.exception.status, caught.exception.meaning), (200, meaning))
+            self.assertEqual(caught.exception.status, 200)
             self.assertEqual(caught.exception.code, MerchantApiError.BAD_ANSWER)
-            self.assertEqual(caught.exception.params['problem'].code, problem)
+            self.assertEqual((caught.exception.params['problem'].code, caught.exception.params['problem'].params),
+                             (problem, params))
 
     def test_read_timeout(self):
         client = self.make_client(timeout=(2, 0.3))
@@ -168,7 +166,7 @@ class TestMerchantClient(ClickServerCase):
             self.assertTrue(caught.exception.timeout)
             self.assertIn("did not answer", str(caught.exception))
             self.assertEqual(caught.exception.code, MerchantApiError.READ_TIMEOUT)
-        self.assertIn("check the payment's status", str(caught.exception))
+        self.assertIn("Click may have carried it out", str(caught.exception))
         self.assertTrue(caught.exception.params['may_act'], "a reversal may still be carried out")
         self.assertEqual(len(self.server.seen), 2, "a timed out GET is not retried")
 
@@ -205,7 +203,7 @@ class TestMerchantClient(ClickServerCase):
         self.assertTrue(caught.exception.sent)
         self.assertTrue(merchant.outcome_unknown(caught.exception))
         self.assertIn("broke during", str(caught.exception))
-        self.assertIn("check the payment's status", str(caught.exception))
+        self.assertIn("Click may have carried it out", str(caught.exception))
         self.assertEqual(caught.exception.code, MerchantApiError.BROKEN)
         self.assertTrue(caught.exception.params['may_act'])
 
@@ -340,21 +338,23 @@ class TestMerchantClient(ClickServerCase):
         self.script((200, '<html>maintenance</html>'), (200, {}), (200, {'paymentId': 'x'}),
                     (200, {'paymentId': 77, 'qrCodeURL': QR_URL}), (200, {'paymentId': PAYMENT_ID, 'qrCodeURL': 5}),
                     (200, {'paymentId': PAYMENT_ID, 'qrCodeURL': 'javascript:alert(1)'}))
-        for meaning in ("the answer is not the JSON object Click sends",
-                        "the answer has no paymentId",
-                        "the answer's paymentId is not a whole number",
-                        f"the answer is about payment 77, not {PAYMENT_ID}",
-                        "the answer's qrCodeURL is not text",
-                        "the answer's qrCodeURL is not a web address"):
+        for problem, params in ((AnswerError.NOT_JSON, {}),
+                                (AnswerError.NO_PAYMENT_ID, {}),
+                                (AnswerError.NOT_WHOLE, {'name': 'paymentId'}),
+                                (AnswerError.OTHER_PAYMENT, {'answered': 77, 'asked': PAYMENT_ID}),
+                                (AnswerError.QR_NOT_TEXT, {}),
+                                (AnswerError.QR_NOT_URL, {})):
             with self.assertRaises(MerchantResponseError) as caught:
                 self.client.fiscal_data(PAYMENT_ID)
-            self.assertEqual((caught.exception.status, caught.exception.meaning), (200, meaning))
+            self.assertEqual(caught.exception.status, 200)
+            self.assertEqual((caught.exception.params['problem'].code, caught.exception.params['problem'].params),
+                             (problem, params))
 
     def test_other_answers_still_need_an_error_code(self):
         self.script((200, {'payment_id': PAYMENT_ID, 'payment_status': 2}))
         with self.assertRaises(MerchantResponseError) as caught:
             self.client.payment_status(PAYMENT_ID)
-        self.assertEqual(caught.exception.meaning, "the answer has no error_code")
+        self.assertEqual(caught.exception.params['problem'].code, AnswerError.NO_ERROR_CODE)
 
     def test_receipt_items_are_not_logged_at_info(self):
         self.script((200, OK))
