@@ -217,10 +217,10 @@ def status_notice(payment_id, payment_status, amount):
     """What a finished payment's Merchant API ``payment_status`` says: success, else its negative status.
 
     :param amount: the amount the merchant asked for, which a status does not repeat
-    :raise ValueError: when the status does not settle the payment (see ``payment_finished``)
+    :raise ValueError: when the status does not end the payment (see ``payment_finished``)
     """
     if not payment_finished(payment_status):
-        raise ValueError(f"payment_status {payment_status!r} does not settle a payment")
+        raise ValueError(f"payment_status {payment_status!r} does not end a payment")
     error = 0 if payment_status == PAYMENT_SUCCESSFUL else payment_status
     return Notice(kind=Kind.STATUS, payment_id=payment_id, amount=amount, error=error)
 
@@ -273,7 +273,7 @@ def decide(notice, status, prepare_id, expected_amount, amount_left=None, held=N
 
 
 def payment_finished(payment_status):
-    """Whether a Merchant API ``payment_status`` settles the payment: successful (2), or failed or
+    """Whether a Merchant API ``payment_status`` ends the payment: successful (2), or failed or
     reversed (negative). Anything else, undocumented values included, leaves it to be asked again."""
     return payment_status is not None and (payment_status == PAYMENT_SUCCESSFUL or payment_status < 0)
 

@@ -375,7 +375,7 @@ class PaymentTransaction(models.Model):
             data['answer'] = self._click_apply_status(data).code
 
     def _click_leave_charge_pending(self, message):
-        """Leave a charge Click has not finished pending, for the status sync to settle.
+        """Leave a charge Click has not finished pending, for the status sync to resolve.
 
         Register Payment cancels its payment when the charge is not done at once: the payment the
         status sync books then is a new one.
@@ -564,7 +564,7 @@ class PaymentTransaction(models.Model):
         """The saved-card and CLICK Pass charges of this transaction's documents that Click has not
         finished, started within ``const.CHARGE_UNDER_WAY``: what they may still take, and them.
 
-        Such a charge is committed before Click is asked; until its answer settles it, it counts
+        Such a charge is committed before Click is asked; until its answer resolves it, it counts
         against what is left to pay.
         """
         self.ensure_one()
@@ -712,7 +712,7 @@ class PaymentTransaction(models.Model):
                         tx._click_check_with_click(client)
                     except MerchantApiError as error:
                         _logger.info("Click status of %s left for the next run: %s", tx.reference, error)
-                    self._click_commit()  # each payment settled on its own
+                    self._click_commit()  # each payment resolved on its own
             finally:
                 client.close()
 
@@ -852,7 +852,7 @@ class PaymentTransaction(models.Model):
         """Bill ``phone`` through Click for this draft transaction (SPEC §7.5.1).
 
         The payer confirms the invoice in the Click app; Click then sends the Prepare and Complete
-        that settle the transaction like any Click payment. It stays draft until then. The request
+        that decide the transaction like any Click payment. It stays draft until then. The request
         is committed, with its phone number, before Click is called: whatever becomes of this
         request, a payment of the invoice finds its transaction. A refusal takes the number back.
 

@@ -189,7 +189,7 @@ class PaymentTransaction(models.Model):
         self.ensure_one()
         self._click_check_chargeable()
         # Click may charge the card from here on: whatever happens to this request afterwards, the
-        # payment stays on record, and the status sync (whose clock starts now) settles it.
+        # payment stays on record, and the status sync (whose clock starts now) resolves it.
         self.click_charge_date = fields.Datetime.now()
         self._click_commit()  # the payment is on record before Click charges
         tx = self._click_lock_transaction(self.reference, self.provider_id)

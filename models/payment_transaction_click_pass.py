@@ -35,7 +35,7 @@ class PaymentTransaction(models.Model):
 
         The transaction is a draft CLICK Pass payment, committed. Click is asked once, and answers at
         once: the payment ends done or in error, or pending while Click has not finished, or when its
-        answer was lost; the status sync, or Check with Click, then settles it. A payment in
+        answer was lost; the status sync, or Check with Click, then resolves it. A payment in
         confirmation mode is confirmed, and Click asked once where it stands. Nothing is raised.
         """
         self.ensure_one()

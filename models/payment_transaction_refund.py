@@ -2,7 +2,7 @@
 
 Click's status is asked before each reversal: a reversal Click already made is booked, never asked
 again. Otherwise the refund transaction core creates is committed pending before Click is asked; an
-answer that is lost leaves it pending, and the status sync settles it from Click's status. Nobody is
+answer that is lost leaves it pending, and the status sync resolves it from Click's status. Nobody is
 told that nothing was refunded unless Click's status says so.
 
 Every word of Click on a reversal (its answer, its status asked after a refusal, before a reversal or
@@ -32,7 +32,7 @@ class PaymentTransaction(models.Model):
     def _send_refund_request(self, amount_to_refund=None):
         """Override of `payment` to reverse the payment at Click (SPEC §7.5.5-6).
 
-        The refund settles the credit note given in the context (``click_credit_note_id``), else a
+        The refund pays the credit note given in the context (``click_credit_note_id``), else a
         posted credit note of the payment's invoices owing exactly the amount.
 
         :raise UserError: when the payment cannot be reversed; nothing is recorded then
@@ -143,9 +143,9 @@ class PaymentTransaction(models.Model):
 
     def _click_credit_note_owing(self, amount):
         """A posted credit note of this payment's invoices that owes exactly ``amount`` and that no other
-        refund under way settles."""
-        settling = self._click_refunds().filtered(lambda tx: tx.state in ('pending', 'done')).invoice_ids
-        return (self.invoice_ids.reversal_move_ids - settling).filtered(
+        refund under way pays."""
+        paid_by_refunds = self._click_refunds().filtered(lambda tx: tx.state in ('pending', 'done')).invoice_ids
+        return (self.invoice_ids.reversal_move_ids - paid_by_refunds).filtered(
             lambda move: move.state == 'posted' and to_decimal(move.amount_residual) == amount
         )[:1]
 
@@ -235,7 +235,7 @@ class PaymentTransaction(models.Model):
     def _click_apply_reversal(self, data):
         """Apply Click's word on this refund's reversal (``_click_reversal_data``), under the refund's row lock.
 
-        Done books it, not done puts it in error, unknown leaves it pending with the note. A refund settled
+        Done books it, not done puts it in error, unknown leaves it pending with the note. A refund resolved
         meanwhile (a replayed request, the status sync) is left as it is.
         """
         self.ensure_one()
@@ -243,7 +243,7 @@ class PaymentTransaction(models.Model):
             raise ValidationError(_("Click's answer on the reversal of payment %(payment)s is not about %(refund)s.",
                                     payment=data['payment_id'], refund=self.reference))
         if self.state not in ('draft', 'pending'):
-            _logger.info("Click reversal %s is settled already (%s): left as it is", self.reference, self.state)
+            _logger.info("Click reversal %s is resolved already (%s): left as it is", self.reference, self.state)
             return
         state, note = Reversal(data['reversal']), data.get('note')
         if state is Reversal.DONE:
@@ -257,7 +257,7 @@ class PaymentTransaction(models.Model):
             _logger.info("Click reversal %s left for the status sync: %s", self.reference, note)
 
     def _click_book_reversal(self, message):
-        """Book the reversal Click made: the refund is done and its payment settles a credit note, else a
+        """Book the reversal Click made: the refund is done and its payment pays a credit note, else a
         to-do says which credit note to make. A to-do asks for the refund's fiscal receipt."""
         self.ensure_one()
         if not self.invoice_ids:
@@ -273,11 +273,11 @@ class PaymentTransaction(models.Model):
             ))
         source = self.source_transaction_id
         if source.click_receipt_state in ('sent', 'done'):
+            url = f' ({source.click_receipt_qr_url})' if source.click_receipt_qr_url else ''
             self._click_refund_todo(_("Click refund: issue its fiscal receipt"), _(
                 "Click reversed %(amount)s of %(reference)s, whose fiscal receipt Click issued%(url)s. Click's fiscal "
                 "receipts have no refund receipt: issue a refund receipt of %(amount)s for %(documents)s from your "
-                "cash register.", amount=self._click_refund_amount_text(), reference=source.reference,
-                url=f' ({source.click_receipt_qr_url})' if source.click_receipt_qr_url else '',
+                "cash register.", amount=self._click_refund_amount_text(), reference=source.reference, url=url,
                 documents=self._click_refund_documents_name(),
             ))
 
@@ -321,7 +321,7 @@ class PaymentTransaction(models.Model):
 
     @api.model
     def _cron_click_sync_status(self):
-        """Override of the Click status sync to settle, too, the refunds whose reversal Click did not confirm."""
+        """Override of the Click status sync to resolve, too, the refunds whose reversal Click did not confirm."""
         result = super()._cron_click_sync_status()
         for provider in self.env['payment.provider'].search([('code', '=', 'click')]):
             refunds = self.search([
@@ -333,11 +333,11 @@ class PaymentTransaction(models.Model):
                     refund._click_sync_refund()
                 except MerchantApiError as error:
                     _logger.info("Click status of the refund %s left for the next run: %s", refund.reference, error)
-                self._click_commit()  # each refund settled on its own
+                self._click_commit()  # each refund resolved on its own
         return result
 
     def _click_sync_status(self, client=None):
-        """Override of the Click status sync: a refund is settled from its payment's status."""
+        """Override of the Click status sync: a refund is resolved from its payment's status."""
         if self.operation == 'refund':
             return self._click_sync_refund(client)
         return super()._click_sync_status(client)
@@ -354,7 +354,7 @@ class PaymentTransaction(models.Model):
         self.ensure_one()
         source = self.source_transaction_id
         if self.state != 'pending':
-            return self._click_settled_message()
+            return self._click_resolved_message()
         client = client or self.provider_id.sudo()._click_get_merchant_client()
         payment_status = client.payment_status(source.provider_reference).get('payment_status')
         full = -to_decimal(self.amount) == source._click_left_to_reverse()
@@ -375,6 +375,6 @@ class PaymentTransaction(models.Model):
                      amount=self._click_refund_amount_text(), reference=source.reference, status=payment_status)
         return self.state_message
 
-    def _click_settled_message(self):
-        return _("The refund %(refund)s of %(reference)s is settled already.",
+    def _click_resolved_message(self):
+        return _("The refund %(refund)s of %(reference)s is resolved already.",
                  refund=self.reference, reference=self.source_transaction_id.reference)

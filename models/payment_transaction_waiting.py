@@ -30,7 +30,7 @@ class PaymentTransaction(models.Model):
     # === ASKING CLICK ABOUT A WAITING PAYMENT === #
 
     def _click_is_waiting(self):
-        """Whether this is a Click payment that Click may settle without telling Odoo: an invoice in
+        """Whether this is a Click payment that Click may finish without telling Odoo: an invoice in
         the Click app, a payment Click announced (Prepare), or a charge Odoo asked Click to make."""
         self.ensure_one()
         return (
@@ -93,7 +93,7 @@ class PaymentTransaction(models.Model):
         said = _("Click invoice %(invoice)s: %(note)s (status %(status)s).",
                  invoice=self.click_invoice_id, note=note, status=status)
         if self.click_prepare_date or (status is not None and status > 0):
-            # Paid (SPEC §7.5.2), or a payment announced: the payment settles it, not the invoice.
+            # Paid (SPEC §7.5.2), or a payment announced: the payment decides, not the invoice.
             return f'{said}\n{self._click_sync_status(client)}'
         if status is not None and status < 0:
             return f'{said}\n' + self._click_cancel_invoice(_(

@@ -206,7 +206,7 @@ class PaymentClickPassWizard(models.TransientModel):
 
         Click answers at once. A payment Click has not finished (still processing, or its answer lost)
         stays pending: the cashier is told so, and lands on the payment, whose state the status sync
-        settles, or its Check with Click at once.
+        resolves, or its Check with Click at once.
         """
         self.ensure_one()
         document = self._document()
@@ -215,7 +215,7 @@ class PaymentClickPassWizard(models.TransientModel):
             raise UserError(problem)
         tx = self.env['payment.transaction'].sudo().create(self._transaction_values())
         # Click may charge the payer from here on: whatever happens to this request, the payment
-        # must stay on record for the status sync to settle.
+        # must stay on record for the status sync to resolve.
         tx._click_commit()
         tx._click_pass_pay(self.otp_data.strip())
         if tx.state == 'error':
@@ -230,7 +230,7 @@ class PaymentClickPassWizard(models.TransientModel):
             message, kind = tx.state_message, 'warning'
         follow = {'type': 'ir.actions.client', 'tag': 'soft_reload'}
         if tx.state == 'pending' and self.env['payment.transaction'].has_access('read'):
-            follow = {  # the payment, whose state its Check with Click and the status sync settle
+            follow = {  # the payment, whose state its Check with Click and the status sync resolve
                 'type': 'ir.actions.act_window', 'res_model': tx._name, 'res_id': tx.id,
                 'views': [(False, 'form')], 'target': 'current', 'name': tx.reference,
             }
