@@ -326,7 +326,7 @@ class PaymentTransaction(models.Model):
             notification_data['request'] = shop.parse_request(fields_)
             return self._click_lock_transaction(notification_data['request'].merchant_trans_id, providers)
         if source not in const.CLICK_NOTIFICATION_SOURCES:
-            raise ValidationError("Click: " + _("Unknown source of Click's notification: %s", source))
+            raise ValidationError(_("Unknown source of Click's notification: %s", source))
         provider = self.env['payment.provider'].browse(notification_data['provider_id'])
         return self._click_lock_transaction(notification_data['reference'], provider)
 
