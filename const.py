@@ -1,6 +1,8 @@
 """Odoo-side constants of the Click provider."""
 from datetime import timedelta
 
+from .click_api import signing
+
 # Click's hosted payment page (SPEC §5.1); Click's own plug-ins use the form without a slash.
 PAYMENT_PAGE_URL = 'https://my.click.uz/services/pay'
 
@@ -25,7 +27,7 @@ RETURN_LINK_DAYS = 3
 MERCHANT_API_TIMEOUT = (5, 15)
 
 # Click's reporting day, for status look-ups by date and the reversal window (SPEC §7.5.4-5).
-CLICK_TIMEZONE = 'Asia/Tashkent'
+CLICK_TIMEZONE = signing.CLICK_TIMEZONE
 
 # The status sync gives up on payments Click announced longer ago than this.
 SYNC_MAX_AGE_DAYS = 35

@@ -10,16 +10,15 @@ import os
 import secrets
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 
 import requests
 
 from .amounts import format_amount
 from .shop import ShopError
-from .signing import COMPLETE, PREPARE, shop_sign_string
+from .signing import COMPLETE, PREPARE, TASHKENT, shop_sign_string
 
-TASHKENT = timezone(timedelta(hours=5))  # Asia/Tashkent, which keeps no daylight saving time
 CANCELLED_BY_CLICK = -5017
 DECLINED_NOTE = 'Payment declined'
 BAD_SIGN = '0123456789abcdef0123456789abcdef'

@@ -1,9 +1,15 @@
 """SHOP API signatures (SPEC §2.9): md5 over the raw received strings."""
 import hashlib
 import hmac
+from datetime import timedelta, timezone
 
 PREPARE = '0'
 COMPLETE = '1'
+
+# Click's clock: sign_time and the reporting day are Tashkent wall-clock time, which keeps no daylight
+# saving time. The one definition; the Odoo side reads it as const.CLICK_TIMEZONE.
+CLICK_TIMEZONE = 'Asia/Tashkent'
+TASHKENT = timezone(timedelta(hours=5), CLICK_TIMEZONE)
 
 
 def shop_sign_string(form, secret_key):

@@ -15,7 +15,8 @@ from ..click_api import fiscal
 from ..click_api.amounts import format_amount, parse_amount, to_decimal
 from ..click_api.merchant import reversal_allowed
 from ..click_api.shop import MAX_FIELD_LENGTH, PAYMENT_SUCCESSFUL, ShopError, read_id
-from ..click_api.shop_client import CANCELLED_BY_CLICK, DECLINED_NOTE, TASHKENT
+from ..click_api.shop_client import CANCELLED_BY_CLICK, DECLINED_NOTE
+from ..click_api.signing import TASHKENT
 
 CHECKOUT_PAID = 2  # checkout.js's status of a successful payment (SPEC §6.3)
 # The demo payer's phone: the owner of every emulated card, and the CLICK Pass payer unless another is typed.
