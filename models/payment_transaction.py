@@ -283,6 +283,12 @@ class PaymentTransaction(models.Model):
     # On the way back, ``answer`` holds the ``ShopError`` decided under the lock: for a callback, the code
     # Click gets. A ``ShopRejection`` raised on the way is the code of a request refused before any decision.
 
+    def _click_notification(self, source, **values):
+        """The door's data for Click's word from ``source`` on this transaction: its reference and
+        provider, and ``values``, each key as listed above."""
+        self.ensure_one()
+        return {'source': source, 'reference': self.reference, 'provider_id': self.provider_id.id, **values}
+
     @api.model
     def _click_answer_callback(self, pairs):
         """Answer one Prepare or Complete from Click (SPEC §2.12), through the door.
@@ -797,8 +803,7 @@ class PaymentTransaction(models.Model):
         if payment_id is None or not shop.payment_finished(payment_status):
             return _("Click has not finished the payment %(reference)s yet: %(status)s.",
                      reference=self.reference, status=self._click_status_words(payment_status))
-        data = {'source': 'status', 'reference': self.reference, 'provider_id': self.provider_id.id,
-                'payment_id': payment_id, 'payment_status': payment_status}
+        data = self._click_notification('status', payment_id=payment_id, payment_status=payment_status)
         try:
             self._handle_notification_data('click', data)
         except ShopRejection as rejection:

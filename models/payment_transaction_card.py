@@ -198,8 +198,7 @@ class PaymentTransaction(models.Model):
         except UserError as error:  # the payment is on record already: it ends in error, not left draft
             tx._set_error(error.args[0])
             return
-        data = {'source': 'card', 'reference': tx.reference, 'provider_id': tx.provider_id.id,
-                'payment_id': None, 'payment_status': None, 'refused': False}
+        data = tx._click_notification('card', payment_id=None, payment_status=None, refused=False)
         try:
             client = tx.provider_id._click_get_merchant_client()
             answer = client.pay_with_card_token(card_token, tx.amount, tx.reference)

@@ -46,8 +46,7 @@ class PaymentTransaction(models.Model):
             tx._set_error(tx._click_pass_refusal(error.args[0]))
             return
         client = tx.provider_id._click_get_merchant_client()
-        data = {'source': 'pass', 'reference': tx.reference, 'provider_id': tx.provider_id.id,
-                'payment_id': None, 'payment_status': None, 'refused': False}
+        data = tx._click_notification('pass', payment_id=None, payment_status=None, refused=False)
         try:
             answer = client.click_pass_payment(otp_data, to_decimal(tx.amount), tx.click_pass_cashbox_code,
                                                tx.reference)

@@ -226,11 +226,10 @@ class PaymentTransaction(models.Model):
         - ``note``: what to record on the refund and its documents, or None.
         """
         self.ensure_one()
-        return {
-            'source': 'reversal', 'reference': self.reference, 'provider_id': self.provider_id.id,
-            'payment_id': shop.read_id(self.source_transaction_id.provider_reference or ''), 'reversal': state.value,
-            'note': note,
-        }
+        return self._click_notification(
+            'reversal', payment_id=shop.read_id(self.source_transaction_id.provider_reference or ''),
+            reversal=state.value, note=note,
+        )
 
     def _click_apply_reversal(self, data):
         """Apply Click's word on this refund's reversal (``_click_reversal_data``), under the refund's row lock.

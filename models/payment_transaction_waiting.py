@@ -108,8 +108,7 @@ class PaymentTransaction(models.Model):
 
         :return: ``message``, or why nothing was cancelled
         """
-        data = {'source': 'invoice', 'reference': self.reference, 'provider_id': self.provider_id.id,
-                'state_message': message}
+        data = self._click_notification('invoice', state_message=message)
         tx = self._handle_notification_data('click', data)
         if tx.state != 'cancel' or tx.state_message != message:
             return _("%s is being paid: nothing was cancelled.", tx.reference)
