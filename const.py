@@ -13,6 +13,7 @@ CHECKOUT_SCRIPT_URL = 'https://my.click.uz/pay/checkout.js'
 EMULATOR_PAYMENT_PAGE_URL = '/payment/click/emulator/services/pay'
 EMULATOR_CHECKOUT_SCRIPT_URL = f'/payment_click/static/emulator/checkout.js?payment_page={EMULATOR_PAYMENT_PAGE_URL}'
 EMULATOR_MERCHANT_API_URL = '/payment/click/emulator/v2/merchant/'
+EMULATOR_TELEGRAM_API_URL = '/payment/click/emulator/telegram/'
 PAYMENT_WINDOWS = [
     ('redirect', "Redirect: Click's payment page"),
     ('inline', "Inline: Click's window on the shop's page"),
@@ -41,6 +42,14 @@ CHARGE_UNDER_WAY = timedelta(hours=1)
 
 # How long core's post-processing cron keeps trying a transaction (payment's _cron_post_process).
 POST_PROCESSING_RETRY_LIMIT = timedelta(days=4)
+
+# Click payments inside Telegram (SPEC §10.1): an invoice link a bot creates, paid in Telegram.
+TELEGRAM_PAYMENT_METHOD_CODE = 'click_telegram'
+# Bot API (connect, read) seconds: a pre-checkout query must be answered within Telegram's 10 seconds.
+TELEGRAM_API_TIMEOUT = (5, 8)
+# Telegram's header carrying the webhook's secret, and the secret's length in random bytes.
+TELEGRAM_SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token'
+TELEGRAM_SECRET_BYTES = 32
 
 # Cards typed at checkout, paid through a Click card token and optionally saved (SPEC §7.5.7-10).
 CARD_PAYMENT_METHOD_CODE = 'click_card'
@@ -113,5 +122,5 @@ SETTLEMENT_STATEMENT_PATTERN = r'(?i)click|клик'
 
 # Where Click's word on a payment comes from, as ``payment.transaction._handle_notification_data`` reads it
 # (``notification_data['source']``): a Prepare or Complete callback, a Merchant API status answer, a
-# saved card's or CLICK Pass charge's answer, a reversal's answer.
-CLICK_NOTIFICATION_SOURCES = ('shop', 'status', 'card', 'pass', 'invoice', 'reversal')
+# saved card's or CLICK Pass charge's answer, a reversal's answer, a payment made in Telegram.
+CLICK_NOTIFICATION_SOURCES = ('shop', 'status', 'card', 'pass', 'invoice', 'reversal', 'telegram')

@@ -10,6 +10,7 @@ from odoo.addons.payment_click.click_api import deployment, settlement
 from odoo.addons.payment_click.click_api.fiscal import FiscalError
 from odoo.addons.payment_click.click_api.merchant import AnswerError, MerchantApiError
 from odoo.addons.payment_click.click_api.self_test import Cause
+from odoo.addons.payment_click.click_api.telegram import BotApiError, Refusal
 
 # === MENU PATHS === #
 
@@ -102,6 +103,51 @@ def merchant_error(env, error):
     if error.params.get('may_act'):
         text = env._("%s Click may still carry it out: check the payment's status before trying again.", text)
     return text
+
+
+# === TELEGRAM === #
+
+_TELEGRAM = {
+    BotApiError.CONNECT_TIMEOUT: lambda env, p: env._(
+        "Could not reach Telegram within %(seconds)s seconds: check this server's internet connection and "
+        "firewall.", **p),
+    BotApiError.READ_TIMEOUT: lambda env, p: env._(
+        "Telegram did not answer %(method)s within %(seconds)s seconds; try again.", **p),
+    BotApiError.UNREACHABLE: lambda env, p: env._(
+        "Could not connect to Telegram (%(reason)s): check this server's internet connection.", **p),
+    BotApiError.BROKEN: lambda env, p: env._(
+        "The connection to Telegram broke during %(method)s (%(reason)s); try again.", **p),
+    BotApiError.BAD_ANSWER: lambda env, p: env._(
+        "Telegram answered %(method)s with HTTP %(status)s, not as Telegram does; try again later.", **p),
+    BotApiError.REFUSED: lambda env, p: env._(
+        "Telegram refused %(method)s: %(description)s (error %(error_code)s). Check the bot's token and the "
+        "payments token that @BotFather gave.", method=p['method'], error_code=p['error_code'],
+        description=p['description'] or env._("no reason given")),
+}
+
+
+def telegram_error(env, error):
+    """A failed Bot API call (a ``telegram.BotApiError``) in words; any other error as its text."""
+    code = getattr(error, 'code', None)
+    return _TELEGRAM[code](env, error.params) if code in _TELEGRAM else str(error)
+
+
+_TELEGRAM_REFUSALS = {
+    Refusal.UNKNOWN: lambda env: env._("This payment is unknown to the shop. Ask the shop for a new payment link."),
+    Refusal.DISABLED: lambda env: env._("The shop no longer takes payments through Click. Please contact the shop."),
+    Refusal.NOT_PAYABLE: lambda env: env._(
+        "This payment is no longer waiting for money. Ask the shop for a new payment link."),
+    Refusal.CURRENCY: lambda env: env._("The shop takes payments in Uzbek so'm (UZS) only."),
+    Refusal.AMOUNT: lambda env: env._(
+        "The amount is not the one the shop asked for. Ask the shop for a new payment link."),
+    Refusal.TOO_MUCH: lambda env: env._(
+        "This is more than is left to pay: the document may have been paid already. Please contact the shop."),
+}
+
+
+def telegram_refusal(env, refusal):
+    """Why a payment in Telegram may not go on (a ``telegram.Refusal``), for the payer."""
+    return _TELEGRAM_REFUSALS[refusal](env)
 
 
 # === FISCAL RECEIPTS === #

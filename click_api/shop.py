@@ -186,6 +186,7 @@ class Kind(enum.Enum):
     PREPARE = 'prepare'    # Click announces a payment (SHOP API callback)
     COMPLETE = 'complete'  # Click reports a debit, or its failure (SHOP API callback)
     STATUS = 'status'      # Click's Merchant API reports a finished payment (SPEC §7.5.3-4), asked by the merchant
+    TELEGRAM = 'telegram'  # Telegram reports a payment made in Telegram (successful_payment, SPEC §10.1)
 
 
 @dataclass(frozen=True)

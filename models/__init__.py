@@ -14,6 +14,7 @@ from . import payment_transaction_card
 from . import payment_transaction_click_pass
 from . import payment_transaction_fiscal
 from . import payment_transaction_refund
+from . import payment_transaction_telegram
 from . import payment_transaction_waiting
 from . import product_template
 from . import res_currency

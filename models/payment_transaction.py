@@ -279,7 +279,9 @@ class PaymentTransaction(models.Model):
     # - 'pass': ``card_category``, ``processing_type`` and ``card_number`` (masked) of the payer's card;
     # - 'invoice', an invoice by phone Click reports declined or expired: ``state_message``, why the
     #   payment is cancelled (see ``_click_apply_invoice_declined``, payment_transaction_waiting.py);
-    # - 'reversal': see ``_click_apply_reversal`` (payment_transaction_refund.py).
+    # - 'reversal': see ``_click_apply_reversal`` (payment_transaction_refund.py);
+    # - 'telegram', Telegram's successful_payment: ``telegram_charge_id`` and ``provider_charge_id``, its
+    #   two ids, and ``total_amount``, in tiyin (see ``_click_apply_telegram``, payment_transaction_telegram.py).
     # On the way back, ``answer`` holds the ``ShopError`` decided under the lock: for a callback, the code
     # Click gets. A ``ShopRejection`` raised on the way is the code of a request refused before any decision.
 
@@ -353,6 +355,8 @@ class PaymentTransaction(models.Model):
             }, request_.error_note).code
         elif source == 'status':
             notification_data['answer'] = self._click_apply_status(notification_data).code
+        elif source == 'telegram':
+            notification_data['answer'] = self._click_apply_telegram(notification_data).code
         else:
             self._click_apply_charge(notification_data)
 
@@ -655,7 +659,8 @@ class PaymentTransaction(models.Model):
             message = {
                 Alert.PAID_TWICE: _(
                     "Click %(paydoc)s debited %(amount)s for %(document)s, which was already paid "
-                    "(Click %(first)s): refund it.", **values, first=self.provider_reference,
+                    "(Click %(first)s): refund it.", **values,
+                    first=self.provider_reference or self.click_telegram_charge_id,
                 ),
                 Alert.DEBITED_WHILE_CANCELLED: _(
                     "Click %(paydoc)s debited %(amount)s for %(document)s, but the payment %(reference)s "
