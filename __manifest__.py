@@ -23,6 +23,7 @@
         'report/payment_click_self_test_templates.xml',
 
         'views/account_move_views.xml',
+        'views/account_move_telegram_views.xml',
         'views/account_move_fiscal_views.xml',
         'views/account_move_fiscal_templates.xml',
         'views/account_move_refund_templates.xml',
@@ -38,6 +39,7 @@
         'views/payment_provider_settlement_views.xml',
         'views/click_pass_views.xml',
         'emulator/views/emulator_templates.xml',
+        'emulator/views/emulator_telegram_templates.xml',
         'emulator/views/payment_click_emulator_service_views.xml',
 
         'wizard/payment_click_fiscal_receipt_wizard_views.xml',
@@ -46,6 +48,7 @@
         'wizard/payment_click_refund_wizard_views.xml',
 
         'data/ir_cron_data.xml',
+        'data/mail_template_telegram.xml',
         'data/payment_method_data.xml',
         'data/payment_provider_data.xml',  # Depends on views/payment_click_templates.xml
     ],

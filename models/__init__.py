@@ -1,4 +1,6 @@
+from . import payment_click_telegram_link_mixin
 from . import account_move
+from . import account_move_telegram
 from . import account_partial_reconcile
 from . import mail_thread
 from . import payment_click_attempt

@@ -1,3 +1,4 @@
 from . import cards
 from . import main
 from . import merchant
+from . import telegram

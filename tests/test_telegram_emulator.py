@@ -1,0 +1,233 @@
+from unittest.mock import patch
+from urllib.parse import urlsplit
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.account_payment.tests.common import AccountPaymentCommon
+from odoo.addons.payment_click.emulator import telegram as emulated
+from odoo.addons.payment_click.tests.common import ClickCommon
+
+BOT_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1'
+PROVIDER_TOKEN = '398062629:TEST:999999999_F91D8F69C042267444B74CC0B3C747757EB0E065'
+MUTE_TELEGRAM = mute_logger('odoo.addons.payment_click.controllers.telegram',
+                            'odoo.addons.payment_click.models.payment_transaction',
+                            'odoo.addons.payment_click.models.payment_transaction_telegram',
+                            'odoo.addons.payment_click.emulator.controllers.telegram')
+
+
+class TelegramCommon(AccountPaymentCommon, ClickCommon):
+    """A Click provider in test mode whose bot is connected to the emulated Telegram."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.telegram_method = cls.env.ref('payment_click.payment_method_click_telegram')
+        cls.click.write({
+            'journal_id': cls.company_data['default_journal_bank'].id,
+            'click_telegram_bot_token': BOT_TOKEN,
+            'click_telegram_provider_token': PROVIDER_TOKEN,
+            'payment_method_ids': [(4, cls.telegram_method.id)],
+        })
+        cls.telegram_method.active = True
+
+    def setUp(self):
+        super().setUp()
+        self.env.flush_all()
+        self.click.action_click_telegram_connect()
+        self.invoice = self.init_invoice('out_invoice', partner=self.partner, amounts=[15000.0],
+                                         currency=self.currency, post=True)
+
+    def _bot_api(self, method, token=BOT_TOKEN, **body):
+        self.env.flush_all()
+        response = self.opener.post(self._build_url(f'/payment/click/emulator/telegram/bot{token}/{method}'), json=body)
+        return response.status_code, response.json()
+
+    def _set_telegram_fault(self, fault):
+        self.env['payment.click.emulator.service']._of(self.click).telegram_fault = fault
+        self.env.flush_all()
+
+    def _send_link(self, invoice=None):
+        invoice = invoice or self.invoice
+        invoice.action_click_telegram_send_link()
+        return invoice.transaction_ids.filtered(lambda tx: tx.payment_method_id == self.telegram_method)
+
+    def _pay_in_telegram(self, tx, language='en'):
+        """Open the link's payment sheet, press Pay, let Telegram play the payment, and return the sheet."""
+        path = self._sheet_path(tx)
+        self.env.flush_all()
+        sheet = self.opener.get(self._build_url(path), params={'language': language})
+        self.assertEqual(sheet.status_code, 200)
+        self.assertIn('o_tg_pay', sheet.text)
+        self.opener.post(self._build_url(path), data={'language': language})
+        self._wait_for_click()
+        return self.opener.get(self._build_url(path), params={'language': language}).text
+
+    def _sheet_path(self, tx):
+        link = urlsplit(tx.click_telegram_link)
+        self.assertEqual(f'{link.scheme}://{link.netloc}', self.base_url(), "the link leads to this server")
+        return link.path
+
+    def _emulated_invoice(self, tx):
+        slug = tx.click_telegram_link.rsplit('/', 1)[-1]
+        return self.env['payment.click.emulator.telegram.invoice'].search([('slug', '=', slug)])
+
+    def _assert_paid_once(self, tx):
+        self.assertEqual(tx.state, 'done')
+        tx._post_process()
+        self.assertEqual(tx.payment_id.amount, 15000.0)
+        self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
+        self.assertEqual(len(self.invoice.transaction_ids.filtered(lambda t: t.state == 'done')), 1)
+        self.assertEqual(len(self.env['account.payment'].search([('payment_transaction_id', '=', tx.id)])), 1)
+        emulated_invoice = self._emulated_invoice(tx)
+        self.assertEqual((tx.click_telegram_charge_id, tx.click_telegram_provider_charge_id),
+                         (emulated_invoice.telegram_charge_id, emulated_invoice.provider_charge_id))
+
+    def _assert_nothing_paid(self, tx):
+        self.assertNotEqual(tx.state, 'done')
+        self.assertFalse(tx.payment_id)
+        self.assertEqual(self.invoice.payment_state, 'not_paid')
+
+
+@tagged('post_install', '-at_install')
+class TestTelegramEmulator(TelegramCommon):
+
+    def test_bot_api_answers_as_telegram(self):
+        """Telegram's shapes: the bot for its token, its webhook, and refusals for what it does not know."""
+        status, answer = self._bot_api('getMe')
+        self.assertEqual((status, answer['ok'], answer['result']['is_bot']), (200, True, True))
+        self.assertEqual(self.click.click_telegram_bot_username, answer['result']['username'])
+        status, answer = self._bot_api('getWebhookInfo')
+        self.assertEqual(answer['result']['url'], self.click._click_telegram_webhook_url())
+        self.assertEqual(answer['result']['allowed_updates'], ['message', 'pre_checkout_query'])
+        with MUTE_TELEGRAM:
+            unknown = self._bot_api('getMe', token='987654321:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1')
+            self.assertEqual(unknown, (401, {'ok': False, 'error_code': 401, 'description': "Unauthorized"}))
+            self.assertEqual(self._bot_api('getMe', token='nonsense')[0], 401)
+            self.assertEqual(self._bot_api('noSuchMethod')[1]['error_code'], 404)
+            status, answer = self._bot_api('createInvoiceLink', title="T", description="D", payload="p",
+                                           provider_token=PROVIDER_TOKEN, currency='USD',
+                                           prices=[{'label': "T", 'amount': 100}])
+            self.assertEqual((status, answer['description']), (400, "Bad Request: CURRENCY_INVALID"))
+            status, answer = self._bot_api('answerPreCheckoutQuery', pre_checkout_query_id='42', ok=True)
+            self.assertEqual((status, answer['description']), (400, "Bad Request: QUERY_ID_INVALID"))
+        status, answer = self._bot_api('sendInvoice', chat_id=700000001, title="Tea", description="Green tea",
+                                       payload="p", provider_token=PROVIDER_TOKEN, currency='UZS',
+                                       prices=[{'label': "Tea", 'amount': 1500000}])
+        self.assertEqual((status, answer['result']['invoice']['total_amount']), (200, 1500000))
+
+    def test_pay_in_telegram(self):
+        """The link's payment sheet pays the invoice: the bot accepts the pre-checkout query, Telegram
+        reports the payment, and the invoice is paid once."""
+        tx = self._send_link()
+        self.assertEqual(tx.state, 'pending')
+        self.assertEqual(self.invoice.click_telegram_link, tx.click_telegram_link)
+        with MUTE_TELEGRAM:
+            sheet = self._pay_in_telegram(tx)
+        self.assertIn('o_tg_paid', sheet)
+        self._assert_paid_once(tx)
+        self.assertEqual(self._emulated_invoice(tx).query_state, 'ok')
+
+    def test_redelivered_payment_pays_once(self):
+        """Telegram delivers the successful payment twice: one payment."""
+        self._set_telegram_fault('redeliver')
+        tx = self._send_link()
+        with MUTE_TELEGRAM, self._door() as sources:
+            self.assertIn('o_tg_paid', self._pay_in_telegram(tx))
+        self.assertEqual(sources, ['telegram', 'telegram'], "the update came twice through the door")
+        self._assert_paid_once(tx)
+
+    def test_late_answer_pays_nothing(self):
+        """The bot's answer arrives after Telegram's 10 seconds: the payment is cancelled, nothing is paid."""
+        self._set_telegram_fault('late_answer')
+        tx = self._send_link()
+        with MUTE_TELEGRAM, self._door() as sources:
+            sheet = self._pay_in_telegram(tx)
+        self.assertIn('o_tg_refused', sheet)
+        self.assertEqual(sources, [])
+        self.assertEqual((self._emulated_invoice(tx).state, self._emulated_invoice(tx).query_state),
+                         ('cancelled', 'expired'))
+        self._assert_nothing_paid(tx)
+
+    def test_webhook_500_is_retried_and_pays_once(self):
+        """The webhook's answer to the payment is lost (HTTP 500 for Telegram): Telegram delivers it again,
+        and the invoice is paid once."""
+        self._set_telegram_fault('webhook_500')
+        tx = self._send_link()
+        with MUTE_TELEGRAM, self._door() as sources:
+            self.assertIn('o_tg_paid', self._pay_in_telegram(tx))
+        self.assertEqual(sources, ['telegram', 'telegram'])
+        self._assert_paid_once(tx)
+        status, answer = self._bot_api('getWebhookInfo')
+        self.assertEqual(answer['result']['last_error_message'], "Wrong response from the webhook: 500")
+
+    def test_wrong_secret_pays_nothing(self):
+        """Updates with a wrong secret header change nothing: the pre-checkout query stays unanswered, and
+        Telegram cancels the payment after 10 seconds."""
+        self._set_telegram_fault('wrong_secret')
+        tx = self._send_link()
+        with MUTE_TELEGRAM, self._door() as sources, patch.object(emulated, 'PRE_CHECKOUT_TIMEOUT', 2), \
+                patch.object(emulated, 'PRE_CHECKOUT_RETRY_DELAY', 1):
+            sheet = self._pay_in_telegram(tx)
+        self.assertIn('o_tg_refused', sheet)
+        self.assertEqual(sources, [])
+        self.assertEqual(self._emulated_invoice(tx).state, 'cancelled')
+        self._assert_nothing_paid(tx)
+        status, answer = self._bot_api('getWebhookInfo')
+        self.assertEqual(answer['result']['last_error_message'], "Wrong response from the webhook: 403")
+
+    def test_paid_sheet_pays_once(self):
+        """Pay pressed again on a paid sheet starts nothing."""
+        tx = self._send_link()
+        with MUTE_TELEGRAM:
+            self._pay_in_telegram(tx)
+            sheet_path = self._sheet_path(tx)
+            # The payer presses Pay again on the paid sheet: nothing happens.
+            self.opener.post(self._build_url(sheet_path), data={'language': 'en'})
+            self._wait_for_click()
+        self.assertEqual(self._emulated_invoice(tx).state, 'paid')
+        self._assert_paid_once(tx)
+
+
+@tagged('post_install', '-at_install')
+class TestTelegramLinks(TelegramCommon):
+
+    def test_send_links_for_several_invoices(self):
+        """Several invoices at once: each payable one gets its link and a note signed by the user; the
+        others are named with the reason, nothing crashes."""
+        usd_invoice = self.init_invoice('out_invoice', partner=self.partner, amounts=[10.0],
+                                        currency=self.env.ref('base.USD'), post=True)
+        draft = self.init_invoice('out_invoice', partner=self.partner, amounts=[15000.0], currency=self.currency)
+        invoices = self.invoice | usd_invoice | draft
+        action = invoices.action_click_telegram_send_link()
+        message = action['params']['message']
+        self.assertIn(self.invoice.click_telegram_link, message)
+        self.assertIn(usd_invoice.display_name, message)
+        self.assertIn("so'm (UZS) only", message)
+        self.assertIn("not a posted customer invoice", message)
+        self.assertEqual(action['params']['type'], 'warning')
+        self.assertFalse(usd_invoice.transaction_ids)
+        note = self.invoice.message_ids.filtered(lambda m: self.invoice.click_telegram_link in (m.body or ''))
+        self.assertEqual(note.author_id, self.env.user.partner_id)
+        # Sent again, the same link waits for the same amount.
+        link = self.invoice.click_telegram_link
+        self.invoice.action_click_telegram_send_link()
+        self.assertEqual(self.invoice.click_telegram_link, link)
+        self.assertEqual(len(self.invoice.transaction_ids), 1)
+
+    def test_single_refusal_is_a_clear_error(self):
+        usd_invoice = self.init_invoice('out_invoice', partner=self.partner, amounts=[10.0],
+                                        currency=self.env.ref('base.USD'), post=True)
+        with self.assertRaisesRegex(Exception, "so'm"):
+            usd_invoice.action_click_telegram_send_link()
+
+    def test_send_by_email(self):
+        """The composer opens with the link in the message; sending it leaves the message signed by the user."""
+        action = self.invoice.action_click_telegram_send_email()
+        composer = self.env['mail.compose.message'].with_context(action['context']).create({})
+        self.assertIn(self.invoice.click_telegram_link, composer.body)
+        composer._action_send_mail()
+        sent = self.invoice.message_ids.filtered(lambda m: self.invoice.click_telegram_link in (m.body or '')
+                                                 and m.message_type == 'comment')
+        self.assertTrue(sent)
+        self.assertEqual(sent[0].author_id, self.env.user.partner_id)
