@@ -135,7 +135,8 @@ class PaymentTransaction(models.Model):
     @api.model
     def _click_telegram_answer_pre_checkout(self, provider, query):
         """Answer Telegram's pre-checkout query (a ``telegram.PreCheckout``): the payment may go on only
-        when the money rules hold; a refusal tells the payer why, in their language."""
+        when the money rules hold; a refusal tells the payer why, in their language when this database
+        has it active, else in English."""
         tx = self._click_telegram_find(provider, query.payload)
         if not tx:
             refusal = telegram.Refusal.UNKNOWN
@@ -144,7 +145,8 @@ class PaymentTransaction(models.Model):
                 query.currency, query.total_amount, tx.amount, provider.state, tx._click_telegram_payable(),
                 tx._click_amount_left(),
             )
-        message = refusal and messages.telegram_refusal(self.with_context(lang=query.language).env, refusal)
+        lang = query.language if self.env['res.lang']._get_data(code=query.language) else 'en_US'
+        message = refusal and messages.telegram_refusal(self.with_context(lang=lang).env, refusal)
         if refusal:
             _logger.warning("Telegram pre-checkout for %s refused: %s", tx.reference or "an unknown payload",
                             refusal.value)
