@@ -19,6 +19,7 @@ LINK = 'https://t.me/$TestInvoiceLink'
 
 MUTE_TELEGRAM = mute_logger('odoo.addons.payment_click.models.payment_transaction',
                             'odoo.addons.payment_click.models.payment_transaction_telegram',
+                            'odoo.addons.payment_click.models.payment_transaction_fiscal',
                             'odoo.addons.payment_click.controllers.telegram',
                             'odoo.addons.payment_click.click_api.telegram')
 
