@@ -107,6 +107,9 @@ SELF_TEST_CHECKS = [
     ('currency', "The Uzbek so'm (UZS) is active"),
     ('journal', "A payment journal is set"),
     ('published', "The provider is published"),
+    ('telegram_bot', "Telegram accepts the bot's token (getMe)"),
+    ('telegram_webhook', "Telegram delivers the bot's updates to this Odoo (getWebhookInfo)"),
+    ('telegram_https', "The Telegram webhook is https on port 443, 80, 88 or 8443"),
 ]
 
 # Fiscal receipts: a passing failure is tried again 5 min × 2^attempts later (at most 6 h), and at most

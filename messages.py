@@ -132,6 +132,17 @@ def telegram_error(env, error):
     return _TELEGRAM[code](env, error.params) if code in _TELEGRAM else str(error)
 
 
+def _telegram_https(env, a):
+    problems = {
+        'https': env._("Telegram delivers to https addresses only"),
+        'port': env._("Telegram delivers to ports 443, 80, 88 and 8443 only"),
+    }
+    return env._(
+        "The bot's webhook would be %(url)s: %(problems)s. Serve Odoo over https on one of these ports (behind a "
+        "reverse proxy) and set web.base.url to that address (%(menu)s), then connect the bot again.",
+        url=a['url'], problems='; '.join(problems[p] for p in a['problems']), menu=system_parameters_menu(env))
+
+
 _TELEGRAM_REFUSALS = {
     Refusal.UNKNOWN: lambda env: env._("This payment is unknown to the shop. Ask the shop for a new payment link."),
     Refusal.DISABLED: lambda env: env._("The shop no longer takes payments through Click. Please contact the shop."),
@@ -143,6 +154,14 @@ _TELEGRAM_REFUSALS = {
     Refusal.TOO_MUCH: lambda env: env._(
         "This is more than is left to pay: the document may have been paid already. Please contact the shop."),
 }
+
+
+def telegram_receipt(env, documents, charge):
+    """The accountant's to-do for the fiscal receipt of a payment made in Telegram: the cash register's rule."""
+    return env._(
+        "%(documents)s was paid in Telegram (payment %(charge)s): Click's Merchant API does not know this payment, "
+        "so Click issues no fiscal receipt for it. Issue this receipt from your cash register and attach it with "
+        "%(attach)s.", documents=documents, charge=charge, attach=attach_receipt_menu(env))
 
 
 def telegram_refusal(env, refusal):
@@ -466,6 +485,18 @@ _ADVICE = {
         "payment there."),
     'published': lambda env, a: env._(
         "Publish the provider (the Published button) so that customers can choose Click."),
+    'telegram_bot': lambda env, a: env._(
+        "Telegram did not accept the bot: %s Paste the token @BotFather gave on the Telegram tab.",
+        _TELEGRAM[a['code']](env, a['params'])),
+    'telegram_unchecked': lambda env, a: env._("Not checked: Telegram did not accept the bot (see above)."),
+    'telegram_webhook': lambda env, a: env._(
+        "Telegram posts the bot's updates to %(url)s, not to %(expected)s: press Connect Telegram bot.",
+        url=a['url'] or env._("no address"), expected=a['expected']),
+    'telegram_delivery': lambda env, a: env._(
+        "Telegram could not deliver the bot's last update to Odoo (%(error)s): payments made in Telegram wait "
+        "at Telegram until it can. Check that the address is reachable, then press Connect Telegram bot.",
+        error=a['error']),
+    'telegram_https': _telegram_https,
 }
 
 

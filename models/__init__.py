@@ -10,6 +10,7 @@ from . import payment_provider
 from . import payment_provider_card
 from . import payment_provider_click_pass
 from . import payment_provider_settlement
+from . import payment_provider_telegram
 from . import payment_token
 from . import payment_transaction
 from . import payment_transaction_card

@@ -59,11 +59,13 @@ class PaymentTransaction(models.Model):
 
     # === COMPUTE METHODS === #
 
-    @api.depends('provider_id.code', 'state', 'click_is_self_test', 'operation', 'provider_reference')
+    @api.depends('provider_id.code', 'state', 'click_is_self_test', 'operation', 'provider_reference',
+                 'click_telegram_charge_id')
     def _compute_click_needs_receipt(self):
         for tx in self:
             tx.click_needs_receipt = tx.provider_code == 'click' and tx.state == 'done' and not tx.click_is_self_test \
-                and tx.operation not in ('refund', 'validation') and bool(tx.provider_reference)
+                and tx.operation not in ('refund', 'validation') \
+                and bool(tx.provider_reference or tx.click_telegram_charge_id)
 
     # === BUSINESS METHODS - QUEUE === #
 
@@ -189,7 +191,8 @@ class PaymentTransaction(models.Model):
             'click_receipt_attempts': 0, 'click_receipt_next_try': False,
         })
         records = self._click_receipt_note(Markup('%s <a href="%s" target="_blank">%s</a>') % (
-            _("Fiscal receipt issued for Click payment %s:", self.provider_reference), qr_url, qr_url,
+            _("Fiscal receipt issued for Click payment %s:", self.provider_reference or self.click_telegram_charge_id),
+            qr_url, qr_url,
         ))
         self._click_receipt_activities(records).action_feedback(feedback=_("The fiscal receipt is issued."))
 
@@ -471,7 +474,8 @@ class PaymentTransaction(models.Model):
             raise UserError(_("%s is not a Click payment that went through: Click has no payment to attach a "
                               "receipt to.", self.reference))
         try:
-            self.provider_id._click_get_merchant_client().submit_fiscal_qrcode(self.provider_reference, qr_url)
+            if not self._click_is_telegram():  # Click's Merchant API knows no payment made in Telegram
+                self.provider_id._click_get_merchant_client().submit_fiscal_qrcode(self.provider_reference, qr_url)
         except (MerchantApiError, ValueError) as error:
             raise UserError(_("Click did not take the receipt of %(payment)s: %(error)s", payment=self.reference,
                               error=getattr(error, 'error_note', None) or messages.merchant_error(self.env, error),

@@ -135,7 +135,8 @@ class PaymentTransaction(models.Model):
     @api.model
     def _click_telegram_answer_pre_checkout(self, provider, query):
         """Answer Telegram's pre-checkout query (a ``telegram.PreCheckout``): the payment may go on only
-        when the money rules hold; a refusal tells the payer why, in their language."""
+        when the money rules hold; a refusal tells the payer why, in their language when this database
+        has it active, else in English."""
         tx = self._click_telegram_find(provider, query.payload)
         if not tx:
             refusal = telegram.Refusal.UNKNOWN
@@ -144,7 +145,8 @@ class PaymentTransaction(models.Model):
                 query.currency, query.total_amount, tx.amount, provider.state, tx._click_telegram_payable(),
                 tx._click_amount_left(),
             )
-        message = refusal and messages.telegram_refusal(self.with_context(lang=query.language).env, refusal)
+        lang = query.language if self.env['res.lang']._get_data(code=query.language) else 'en_US'
+        message = refusal and messages.telegram_refusal(self.with_context(lang=lang).env, refusal)
         if refusal:
             _logger.warning("Telegram pre-checkout for %s refused: %s", tx.reference or "an unknown payload",
                             refusal.value)
@@ -219,3 +221,38 @@ class PaymentTransaction(models.Model):
             'click_telegram_provider_charge_id': data['provider_charge_id'],
         }, '')
         return decision
+
+    # === AFTER THE PAYMENT: WHAT CLICK'S MERCHANT API DOES NOT KNOW === #
+    #
+    # Whether Telegram's provider_payment_charge_id is a payment Click's Merchant API knows is not
+    # confirmed: Odoo never asks Click about a payment made in Telegram, never asks Click to reverse
+    # it, and has its fiscal receipt issued from the merchant's cash register.
+
+    def _click_sync_status(self, client=None):
+        """Override of the Click status sync: Telegram reports its payments itself; Click is not asked."""
+        if self.operation == 'refund' or not self._click_is_telegram():
+            return super()._click_sync_status(client)
+        return _("%s is paid in Telegram, which reports its payment to Odoo: Click's Merchant API is not "
+                 "asked about it.", self.reference)
+
+    def _send_refund_request(self, amount_to_refund=None):
+        """Override of `payment` to refuse refunding a payment made in Telegram through Click's API."""
+        if self.provider_code == 'click' and self._click_is_telegram():
+            raise UserError(_(
+                "%s was paid in Telegram: Click's Merchant API cannot reverse it. Refund it in Click's merchant "
+                "cabinet (my.click.uz), then record the refund in Odoo.", self.reference,
+            ))
+        return super()._send_refund_request(amount_to_refund=amount_to_refund)
+
+    def _click_queue_fiscal_receipts(self):
+        """Override of the fiscal receipts: Click issues none for a payment made in Telegram, so the
+        accountant gets a to-do to issue it from the cash register and attach it."""
+        by_hand = self.filtered(
+            lambda tx: tx.click_needs_receipt and tx.click_receipt_state not in ('done', 'failed')
+            and tx._click_is_telegram()
+        )
+        for tx in by_hand:
+            tx._click_receipt_failed(messages.telegram_receipt(
+                self.env, tx._click_receipt_documents_name(), tx.click_telegram_charge_id,
+            ))
+        return super(PaymentTransaction, self - by_hand)._click_queue_fiscal_receipts()

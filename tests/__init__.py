@@ -32,4 +32,6 @@ from . import test_status_sync
 from . import test_visitor_language
 from . import test_visitor_limits
 from . import test_telegram_client
+from . import test_telegram_webhook
+from . import test_telegram_back_office
 from . import test_telegram_emulator
