@@ -31,6 +31,7 @@
         'views/payment_click_templates.xml',
         'views/payment_click_card_templates.xml',
         'views/payment_click_inline_templates.xml',
+        'views/payment_click_telegram_templates.xml',
         'views/payment_provider_views.xml',
         'views/payment_transaction_views.xml',
         'views/payment_transaction_fiscal_views.xml',
@@ -59,6 +60,7 @@
             'payment_click/static/src/js/click_window.js',
             'payment_click/static/src/js/click_app.js',
             'payment_click/static/src/js/click_card.js',
+            'payment_click/static/src/js/click_telegram.js',
             'payment_click/static/src/js/payment_form.js',
             # The status page's polling, a patch of its own widget.
             'payment_click/static/src/js/post_processing.js',

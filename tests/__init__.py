@@ -35,3 +35,4 @@ from . import test_telegram_client
 from . import test_telegram_webhook
 from . import test_telegram_back_office
 from . import test_telegram_emulator
+from . import test_telegram_tour

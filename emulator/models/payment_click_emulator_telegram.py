@@ -87,11 +87,12 @@ class PaymentClickEmulatorTelegramBot(models.Model):
     def _next_update_id(self):
         """The next number of this bot's updates, counted under the bot's row lock."""
         self.env.cr.execute(SQL(
-            "UPDATE payment_click_emulator_telegram_bot SET last_update_id = last_update_id + 1 WHERE id = %s "
-            "RETURNING last_update_id", self.id,
+            "UPDATE payment_click_emulator_telegram_bot SET last_update_id = COALESCE(last_update_id, 0) + 1 "
+            "WHERE id = %s RETURNING last_update_id", self.id,
         ))
+        update_id = self.env.cr.fetchone()[0]
         self.invalidate_recordset(['last_update_id'])
-        return self.env.cr.fetchone()[0]
+        return update_id
 
     def _record_delivery(self, status):
         """Keep what getWebhookInfo reports of a delivery that the webhook answered with HTTP ``status``."""
@@ -129,7 +130,7 @@ class PaymentClickEmulatorTelegramInvoice(models.Model):
     )
     error_message = fields.Char(help="The bot's reason for refusing the payment, shown to the payer.")
     telegram_charge_id = fields.Char()
-    provider_charge_id = fields.Char(help="Click's id of the payment.")
+    provider_charge_id = fields.Char(help="Click's id of the payment, which its Merchant API does not know.")
 
     _sql_constraints = [('slug_unique', 'UNIQUE(slug)', "Invoice links are unique.")]
 
@@ -214,15 +215,9 @@ class PaymentClickEmulatorTelegramInvoice(models.Model):
         if self.state != 'paying' or self.query_state != 'ok':
             return None
         update_id = self.bot_id._next_update_id()
-        payment_id = str(new_click_id())
         self.write({
-            'state': 'paid', 'provider_charge_id': payment_id,
+            'state': 'paid', 'provider_charge_id': str(new_click_id()),
             'telegram_charge_id': telegram.telegram_charge_id(telegram.bot_id(self.bot_id.token), update_id),
-        })
-        # Click's record of the payment, which its Merchant API reports by payment_id.
-        self.env['payment.click.emulator.payment'].create({
-            'provider_id': self.bot_id.provider_id.id, 'payment_id': payment_id, 'merchant_trans_id': self.payload,
-            'amount': self.total / 100, 'payment_status': 2, 'status_note': "Paid in Telegram",
         })
         return telegram.successful_payment_update(
             update_id, update_id, self.language_code, self.currency, int(self.total), self.payload,

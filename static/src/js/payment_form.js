@@ -8,23 +8,26 @@
  * - `click`: Click's page (core's redirect flow) or, when the provider opens it on the page,
  *   Click's inline window (click_window.js);
  * - `click_app`: Click's invoice to the customer's phone, paid in the Click app (click_app.js);
- * - `click_card`: a card typed in the form, confirmed with the code Click texts (click_card.js).
+ * - `click_card`: a card typed in the form, confirmed with the code Click texts (click_card.js);
+ * - `click_telegram`: the link of a payment inside Telegram, opened in a new tab (click_telegram.js).
  * Anything else (other providers, a saved card's token flow) goes to `this._super`.
  *
- * Relies on: core's `@payment/js/payment_form`. The three method modules only add methods of
- * their own name (`_clickWindow*`, `_clickApp*`, `_clickCard*`) and override nothing, so the order
+ * Relies on: core's `@payment/js/payment_form`. The four method modules only add methods of
+ * their own name (`_clickWindow*`, `_clickApp*`, `_clickCard*`, `_clickTelegram*`) and override nothing, so the order
  * of the assets does not change the behaviour.
  */
 
 import paymentForm from '@payment/js/payment_form';
 import { clickAppMethods } from '@payment_click/js/click_app';
 import { clickCardMethods } from '@payment_click/js/click_card';
+import { clickTelegramMethods } from '@payment_click/js/click_telegram';
 import { clickWindowMethods } from '@payment_click/js/click_window';
 
 paymentForm.include({
     ...clickWindowMethods,
     ...clickAppMethods,
     ...clickCardMethods,
+    ...clickTelegramMethods,
 
     // #=== DOM MANIPULATION ===#
 
@@ -86,6 +89,25 @@ paymentForm.include({
     },
 
     /**
+     * Open a payment in Telegram in a new tab, rather than leave the page for it.
+     *
+     * @override method from @payment/js/payment_form
+     * @private
+     * @param {string} providerCode - The code of the selected payment option's provider.
+     * @param {number} paymentOptionId - The id of the selected payment option.
+     * @param {string} paymentMethodCode - The code of the selected payment method, if any.
+     * @param {object} processingValues - The processing values of the transaction.
+     * @return {void}
+     */
+    _processRedirectFlow(providerCode, paymentOptionId, paymentMethodCode, processingValues) {
+        if (this._clickMethod(providerCode, paymentMethodCode, 'redirect') === 'click_telegram') {
+            this._clickTelegramOpen(processingValues.redirect_form_html);
+        } else {
+            return this._super(...arguments);
+        }
+    },
+
+    /**
      * Pay with the selected Click method once the transaction exists.
      *
      * @override method from @payment/js/payment_form
@@ -119,11 +141,11 @@ paymentForm.include({
      * @param {string} providerCode - The code of the selected payment option's provider.
      * @param {string} paymentMethodCode - The code of the selected payment method, if any.
      * @param {string} flow - The payment flow of the selected payment option.
-     * @return {string|undefined} `click`, `click_app` or `click_card`.
+     * @return {string|undefined} `click`, `click_app`, `click_card` or `click_telegram`.
      */
     _clickMethod(providerCode, paymentMethodCode, flow) {
         if (providerCode === 'click' && flow !== 'token'
-            && ['click', 'click_app', 'click_card'].includes(paymentMethodCode)) {
+            && ['click', 'click_app', 'click_card', 'click_telegram'].includes(paymentMethodCode)) {
             return paymentMethodCode;
         }
     },

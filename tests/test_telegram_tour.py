@@ -1,0 +1,26 @@
+from odoo.tests import tagged
+
+from odoo.addons.payment_click.tests.test_telegram_emulator import MUTE_TELEGRAM, TelegramEmulatorCommon
+
+
+@tagged('post_install', '-at_install')
+class TestTelegramTour(TelegramEmulatorCommon):
+
+    def test_a_link_sent_from_the_back_office_is_paid_in_telegram(self):
+        """The accountant sends the link from the invoice, the customer pays it in Telegram, and the invoice
+        shows it paid, with the fiscal receipt's to-do of a payment made in Telegram."""
+        company = self.invoice.company_id
+        self.env.ref('base.user_admin').write({'company_ids': [(4, company.id)], 'company_id': company.id})
+        url = f'/odoo/action-account.action_move_out_invoice_type/{self.invoice.id}'
+        with MUTE_TELEGRAM:
+            self.start_tour(url, 'payment_click_telegram_link', login='admin')
+            self._wait_for_click()
+        tx = self.invoice.transaction_ids
+        self.assertEqual(tx.state, 'done')
+        note = self.invoice.message_ids.filtered(lambda m: tx.click_telegram_link in (m.body or ''))
+        self.assertEqual(note.author_id, self.env.ref('base.user_admin').partner_id, "signed by the accountant")
+        with MUTE_TELEGRAM:
+            tx._post_process()  # as the post-processing cron does
+        self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
+        self.assertTrue(self.invoice.activity_ids.filtered(lambda a: a.summary == "Click fiscal receipt failed"))
+        self.start_tour(url, 'payment_click_telegram_paid', login='admin')
