@@ -4,7 +4,9 @@ payout of them waiting to be settled.
 
 Fed to ``odoo-bin shell`` by tools/run.sh; ``env`` is the shell's environment.
 """
+import json
 import os
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,6 +16,7 @@ from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 from odoo.addons.payment_click.click_api.shop_client import ShopClient
 from odoo.addons.payment_click.click_api.signing import COMPLETE, PREPARE
+from odoo.addons.payment_click.click_api.telegram import ALLOWED_UPDATES
 
 SOM_PER_DOLLAR = 12800  # the demo data's prices are meant for dollars
 
@@ -166,8 +169,34 @@ counter_invoice = env['account.move'].create({
     })],
 })
 counter_invoice.action_post()
+
+# Telegram: a bot in test mode (a made-up token the emulated Telegram knows), connected as Connect Telegram
+# bot would connect it, and the Telegram payment method enabled; an invoice waits for its payment link.
+telegram_method = env.ref('payment_click.payment_method_click_telegram')
+provider.write({
+    'click_telegram_bot_token': '7000000001:AAdemoBotTokenOfTheClickEmulator_01',
+    'click_telegram_provider_token': '398062629:TEST:demo_click_terminal',
+    'payment_method_ids': [Command.link(telegram_method.id)],
+})
+telegram_method.active = True
+bot = env['payment.click.emulator.telegram.bot']._of_token(provider.click_telegram_bot_token)
+webhook_secret = secrets.token_urlsafe(const.TELEGRAM_SECRET_BYTES)
+bot.write({'webhook_url': provider._click_telegram_webhook_url(), 'webhook_secret': webhook_secret,
+           'allowed_updates': json.dumps(list(ALLOWED_UPDATES))})
+provider.write({'click_telegram_webhook_secret': webhook_secret, 'click_telegram_bot_username': bot.username})
+telegram_invoice = env['account.move'].create({
+    'move_type': 'out_invoice',
+    'partner_id': env.ref('base.res_partner_3').id,  # Gemini Furniture
+    'invoice_line_ids': [(0, 0, {
+        'product_id': env.ref('product.product_product_4').id,  # Customizable Desk
+        'quantity': 1, 'price_unit': 750_000,
+    })],
+})
+telegram_invoice.action_post()
 env.cr.commit()
 print("Click is in test mode; the company is in Tashkent and sells in so'm.")
 print(f"Invoicing > Click > Click Settlements: {draft.name} waits for validation.")
 print(f"CLICK Pass: open {counter_invoice.name} (Invoicing > Customers > Invoices), press Charge with "
       f"CLICK Pass and type the code of {os.environ['DEMO_BASE_URL']}/payment/click/emulator/app")
+print(f"Telegram: open {telegram_invoice.name}, press Action > Send Telegram payment link, open the link shown on "
+      f"the invoice and press Pay on the emulated Telegram payment sheet (@{bot.username}, test mode).")
