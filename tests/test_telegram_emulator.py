@@ -16,25 +16,36 @@ MUTE_TELEGRAM = mute_logger('odoo.addons.payment_click.controllers.telegram',
                             'odoo.addons.payment_click.emulator.controllers.telegram')
 
 
+def enable_telegram(provider, **values):
+    """Give the Click provider in test mode a bot and the Telegram method; return the method."""
+    method = provider.env.ref('payment_click.payment_method_click_telegram')
+    provider.write({
+        'click_telegram_bot_token': BOT_TOKEN,
+        'click_telegram_provider_token': PROVIDER_TOKEN,
+        'payment_method_ids': [(4, method.id)],
+        **values,
+    })
+    method.active = True
+    return method
+
+
+def connect_telegram(provider):
+    """Connect the provider's bot to the emulated Telegram, over HTTP, as Connect Telegram bot does."""
+    provider.env.flush_all()
+    provider.action_click_telegram_connect()
+
+
 class TelegramEmulatorCommon(AccountPaymentCommon, ClickCommon):
     """A Click provider in test mode whose bot is connected to the emulated Telegram."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.telegram_method = cls.env.ref('payment_click.payment_method_click_telegram')
-        cls.click.write({
-            'journal_id': cls.company_data['default_journal_bank'].id,
-            'click_telegram_bot_token': BOT_TOKEN,
-            'click_telegram_provider_token': PROVIDER_TOKEN,
-            'payment_method_ids': [(4, cls.telegram_method.id)],
-        })
-        cls.telegram_method.active = True
+        cls.telegram_method = enable_telegram(cls.click, journal_id=cls.company_data['default_journal_bank'].id)
 
     def setUp(self):
         super().setUp()
-        self.env.flush_all()
-        self.click.action_click_telegram_connect()
+        connect_telegram(self.click)
         self.invoice = self.init_invoice('out_invoice', partner=self.partner, amounts=[15000.0],
                                          currency=self.currency, post=True)
 

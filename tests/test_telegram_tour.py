@@ -1,6 +1,9 @@
 from odoo.tests import tagged
 
-from odoo.addons.payment_click.tests.test_telegram_emulator import MUTE_TELEGRAM, TelegramEmulatorCommon
+from odoo.addons.payment_click.tests.common import ClickShopCommon
+from odoo.addons.payment_click.tests.test_telegram_emulator import (
+    MUTE_TELEGRAM, TelegramEmulatorCommon, connect_telegram, enable_telegram,
+)
 
 
 @tagged('post_install', '-at_install')
@@ -24,3 +27,25 @@ class TestTelegramTour(TelegramEmulatorCommon):
         self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
         self.assertTrue(self.invoice.activity_ids.filtered(lambda a: a.summary == "Click fiscal receipt failed"))
         self.start_tour(url, 'payment_click_telegram_paid', login='admin')
+
+
+@tagged('post_install', '-at_install')
+class TestTelegramCheckoutTour(ClickShopCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.telegram_method = enable_telegram(cls.click)
+
+    def setUp(self):
+        super().setUp()
+        connect_telegram(self.click)
+
+    def test_pay_in_telegram_at_checkout(self):
+        """Pay now opens the Telegram link, the status page waits, and turns by itself once paid in Telegram."""
+        with MUTE_TELEGRAM:
+            self.start_tour('/shop?search=Click%20Test%20Tea', 'payment_click_telegram_checkout', login='admin')
+            self._wait_for_click()
+        tx = self.env['payment.transaction'].search([('payment_method_id', '=', self.telegram_method.id)])
+        self.assertEqual((len(tx), tx.state), (1, 'done'))
+        self.assertEqual(tx.sale_order_ids.state, 'sale')
