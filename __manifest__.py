@@ -47,6 +47,7 @@
         'wizard/payment_click_invoice_wizard_views.xml',
         'wizard/payment_click_pass_wizard_views.xml',
         'wizard/payment_click_refund_wizard_views.xml',
+        'wizard/payment_click_telegram_link_wizard_views.xml',
 
         'data/ir_cron_data.xml',
         'data/mail_template_telegram.xml',

@@ -1,4 +1,4 @@
-from . import payment_click_telegram_link_mixin
+from . import payment_click_telegram_link
 from . import account_move
 from . import account_move_telegram
 from . import account_partial_reconcile

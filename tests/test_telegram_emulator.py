@@ -1,6 +1,7 @@
 from unittest.mock import patch
 from urllib.parse import urlsplit
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -230,7 +231,7 @@ class TestTelegramLinks(TelegramEmulatorCommon):
     def test_single_refusal_is_a_clear_error(self):
         usd_invoice = self.init_invoice('out_invoice', partner=self.partner, amounts=[10.0],
                                         currency=self.env.ref('base.USD'), post=True)
-        with self.assertRaisesRegex(Exception, "so'm"):
+        with self.assertRaisesRegex(UserError, "so'm"):
             usd_invoice.action_click_telegram_send_link()
 
     def test_send_by_email(self):
@@ -243,3 +244,27 @@ class TestTelegramLinks(TelegramEmulatorCommon):
                                                  and m.message_type == 'comment')
         self.assertTrue(sent)
         self.assertEqual(sent[0].author_id, self.env.user.partner_id)
+
+    def test_sale_order_link_from_the_menu(self):
+        """Any document, a sale order too: the menu's window creates its link, which pays it in Telegram."""
+        if 'sale.order' not in self.env:
+            self.skipTest("sale is not installed")
+        pricelist = self.env['product.pricelist'].create({'name': "So'm", 'currency_id': self.currency.id})
+        order = self.env['sale.order'].create({
+            'partner_id': self.partner.id, 'pricelist_id': pricelist.id,
+            'order_line': [(0, 0, {'product_id': self.product_a.id, 'price_unit': 15000.0, 'tax_id': False})],
+        })
+        order.action_confirm()
+        wizard = self.env['payment.click.telegram.link.wizard'].create({'res_model': 'sale.order', 'res_id': order.id})
+        wizard.action_create_link()
+        tx = order.transaction_ids
+        self.assertEqual((wizard.link, tx.amount, tx.state), (tx.click_telegram_link, 15000.0, 'pending'))
+        self.assertTrue(order.message_ids.filtered(lambda m: wizard.link in (m.body or '')))
+        with MUTE_TELEGRAM:
+            self.assertIn('o_tg_paid', self._pay_in_telegram(tx))
+        self.assertEqual(tx.state, 'done')
+        cancelled = order.copy()
+        cancelled.action_cancel()
+        with self.assertRaisesRegex(UserError, "is cancelled"):
+            self.env['payment.click.telegram.link.wizard'].create(
+                {'res_model': 'sale.order', 'res_id': cancelled.id}).action_create_link()
