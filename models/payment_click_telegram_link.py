@@ -40,7 +40,7 @@ class PaymentClickTelegramLink(models.AbstractModel):
                 failures[document] = error.args[0]
         if len(documents) == 1 and failures:
             raise UserError(failures[documents])
-        lines = [_("%(document)s: %(link)s", document=document.display_name, link=link)
+        lines = [self.env._("%(document)s: %(link)s", document=document.display_name, link=link)
                  for document, link in links.items()]
         if failures:
             lines.append(_("No link for: %s", '; '.join(f'{document.display_name} ({reason})'

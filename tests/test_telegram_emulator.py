@@ -86,7 +86,8 @@ class TelegramEmulatorCommon(AccountPaymentCommon, ClickCommon):
 
     def _assert_paid_once(self, tx):
         self.assertEqual(tx.state, 'done')
-        tx._post_process()
+        with MUTE_TELEGRAM:  # the fiscal receipt of a payment in Telegram is the cash register's: a warning
+            tx._post_process()
         self.assertEqual(tx.payment_id.amount, 15000.0)
         self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
         self.assertEqual(len(self.invoice.transaction_ids.filtered(lambda t: t.state == 'done')), 1)
