@@ -137,10 +137,11 @@ class TestTelegramWebhook(TelegramCommon):
 
     @MUTE_TELEGRAM
     def test_a_forged_payment_changes_nothing(self):
-        forged = self.payload.replace(self.tx.reference, 'INV-2099-00001-1')
+        other = self._telegram_tx(self._invoice())
+        forged = self.payload.replace(self.tx.reference, other.reference)  # this link's signature, another payment
         with self.assertLogs('odoo.addons.payment_click.models.payment_transaction_telegram', logging.WARNING):
             self._pay(forged, TOTAL)
-        self.assertEqual(self.tx.state, 'pending')
+        self.assertEqual((self.tx.state, other.state), ('pending', 'pending'))
 
     # === Authentication and what is not handled === #
 
