@@ -34,3 +34,4 @@ from . import test_visitor_limits
 from . import test_telegram_client
 from . import test_telegram_webhook
 from . import test_telegram_back_office
+from . import test_telegram_concurrency
