@@ -151,7 +151,7 @@ class PaymentTransaction(models.Model):
         if refusal:
             _logger.warning("Telegram pre-checkout for %s refused: %s", tx.reference or "an unknown payload",
                             refusal.value)
-        client = provider._click_get_telegram_client()
+        client = provider._click_get_telegram_client(timeout=const.TELEGRAM_PRE_CHECKOUT_TIMEOUT)
         try:
             client.answer_pre_checkout_query(query.query_id, not refusal, message)
         except BotApiError as error:  # Telegram cancels the payment after 10 s without an answer
