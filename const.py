@@ -45,8 +45,10 @@ POST_PROCESSING_RETRY_LIMIT = timedelta(days=4)
 
 # Click payments inside Telegram (SPEC §10.1): an invoice link a bot creates, paid in Telegram.
 TELEGRAM_PAYMENT_METHOD_CODE = 'click_telegram'
-# Bot API (connect, read) seconds: a pre-checkout query must be answered within Telegram's 10 seconds.
+# Bot API (connect, read) seconds; a pre-checkout query must be answered within Telegram's 10 seconds,
+# its answer's call included.
 TELEGRAM_API_TIMEOUT = (5, 8)
+TELEGRAM_PRE_CHECKOUT_TIMEOUT = (3, 5)
 # Telegram's header carrying the webhook's secret, and the secret's length in random bytes.
 TELEGRAM_SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token'
 TELEGRAM_SECRET_BYTES = 32

@@ -20,7 +20,8 @@ class ClickTelegramController(http.Controller):
         """Read one update Telegram posts for the provider's bot (setWebhook): a pre-checkout query or a
         successful payment; anything else is answered 200 and left alone.
 
-        An update without the provider's secret header changes nothing and is answered 403, not 200:
+        A payment Odoo could not apply is answered 500, for Telegram to deliver it again. An update
+        without the provider's secret header changes nothing and is answered 403, not 200:
         Telegram keeps an update it could not deliver and tries again, so a payment made while the
         secret Telegram holds is stale (a bot connected again elsewhere) is recorded once the bot is
         connected again, instead of being dropped.
@@ -39,6 +40,6 @@ class ClickTelegramController(http.Controller):
         transactions = request.env['payment.transaction'].sudo()
         if isinstance(read, telegram.PreCheckout):
             transactions._click_telegram_answer_pre_checkout(provider, read)
-        elif isinstance(read, telegram.Payment):
-            transactions._click_telegram_record_payment(provider, read)
+        elif isinstance(read, telegram.Payment) and not transactions._click_telegram_record_payment(provider, read):
+            return request.make_json_response({}, status=500)  # not applied: Telegram delivers it again
         return request.make_json_response({})

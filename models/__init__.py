@@ -6,6 +6,7 @@ from . import mail_thread
 from . import payment_click_attempt
 from . import payment_click_self_test
 from . import payment_click_settlement
+from . import payment_method
 from . import payment_provider
 from . import payment_provider_card
 from . import payment_provider_click_pass

@@ -41,7 +41,7 @@ class PaymentProvider(models.Model):
             vals = dict({'click_telegram_bot_username': False, 'click_telegram_webhook_secret': False}, **vals)
         return super().write(vals)
 
-    def _click_get_telegram_client(self):
+    def _click_get_telegram_client(self, timeout=const.TELEGRAM_API_TIMEOUT):
         """The Bot API client of this provider's bot: Telegram's, or the emulator's in test mode."""
         self.ensure_one()
         provider = self.sudo()
@@ -49,8 +49,7 @@ class PaymentProvider(models.Model):
             base_url = telegram.PRODUCTION_BASE_URL
         else:
             base_url = url_join(provider.get_base_url(), const.EMULATOR_TELEGRAM_API_URL)
-        return telegram.BotClient(provider.click_telegram_bot_token, base_url=base_url,
-                                  timeout=const.TELEGRAM_API_TIMEOUT)
+        return telegram.BotClient(provider.click_telegram_bot_token, base_url=base_url, timeout=timeout)
 
     def _click_telegram_webhook_url(self):
         """The address Telegram posts this provider's bot updates to."""

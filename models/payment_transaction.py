@@ -649,11 +649,16 @@ class PaymentTransaction(models.Model):
     def _click_alert_accountant(self, decision, notice, message=None):
         """Leave a note and a to-do on the documents for money Click debited that needs a person.
 
-        Repeats of the same Click payment add nothing. No e-mail leaves before Click is answered:
-        the assignee's notification waits in the mail queue.
+        Repeats of the same Click payment add nothing, simultaneous ones too: the transaction's row is
+        marked changed, so that a worker waiting for its lock with the same word fails to serialize and
+        is replayed, then finds the to-do. No e-mail leaves before Click is answered: the assignee's
+        notification waits in the mail queue.
         """
         if self.click_is_self_test:  # Click's scenarios move no money: nobody has anything to do
             return
+        self.env.cr.execute(SQL(
+            "UPDATE payment_transaction SET write_date = %s WHERE id = %s", fields.Datetime.now(), self.id,
+        ))
         values = self._click_alert_values(notice)
         if message is None:
             message = {

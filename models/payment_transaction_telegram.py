@@ -11,6 +11,7 @@ from odoo.tools import format_amount
 
 from odoo.addons.payment_click import const, messages
 from odoo.addons.payment_click.click_api import shop, telegram
+from odoo.addons.payment_click.click_api.shop import ShopRejection
 from odoo.addons.payment_click.click_api.telegram import BotApiError
 
 _logger = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ class PaymentTransaction(models.Model):
         if refusal:
             _logger.warning("Telegram pre-checkout for %s refused: %s", tx.reference or "an unknown payload",
                             refusal.value)
-        client = provider._click_get_telegram_client()
+        client = provider._click_get_telegram_client(timeout=const.TELEGRAM_PRE_CHECKOUT_TIMEOUT)
         try:
             client.answer_pre_checkout_query(query.query_id, not refusal, message)
         except BotApiError as error:  # Telegram cancels the payment after 10 s without an answer
@@ -171,20 +172,29 @@ class PaymentTransaction(models.Model):
 
     @api.model
     def _click_telegram_record_payment(self, provider, payment):
-        """Record a payment made in Telegram (a ``telegram.Payment``) through the door."""
+        """Record a payment made in Telegram (a ``telegram.Payment``) through the door.
+
+        :return: False when Odoo could not apply it: Telegram is to deliver it again
+        """
         tx = self._click_telegram_find(provider, payment.payload)
         if not tx:
             _logger.warning("Telegram payment %s of provider %s names no payment of Odoo's: check it in Click's "
                             "merchant cabinet", payment.telegram_charge_id, provider.id)
-            return
+            return True
         data = tx._click_notification(
             'telegram', telegram_charge_id=payment.telegram_charge_id,
             provider_charge_id=payment.provider_charge_id, currency=payment.currency,
             total_amount=payment.total_amount,
         )
-        tx._handle_notification_data('click', data)
+        try:
+            tx._handle_notification_data('click', data)
+        except ShopRejection as rejection:
+            _logger.warning("Telegram payment %s for %s not applied, left for Telegram to deliver again: %s",
+                            payment.telegram_charge_id, tx.reference, rejection.reason)
+            return False
         _logger.info("Telegram payment %s for %s answered %s", payment.telegram_charge_id, tx.reference,
                      int(data['answer']))
+        return True
 
     # === THE DOOR: A PAYMENT MADE IN TELEGRAM === #
 

@@ -34,5 +34,6 @@ from . import test_visitor_limits
 from . import test_telegram_client
 from . import test_telegram_webhook
 from . import test_telegram_back_office
+from . import test_telegram_concurrency
 from . import test_telegram_emulator
 from . import test_telegram_tour

@@ -66,7 +66,8 @@ class TelegramCommon(AccountPaymentCommon, ClickCommon):
         bot_api_url = f'http://127.0.0.1:{cls.bot_api.server_address[1]}/'
         cls.startClassPatcher(patch.object(
             cls.registry['payment.provider'], '_click_get_telegram_client',
-            lambda provider: BotClient(provider.sudo().click_telegram_bot_token, base_url=bot_api_url, timeout=(3, 3)),
+            lambda provider, timeout=(3, 3): BotClient(
+                provider.sudo().click_telegram_bot_token, base_url=bot_api_url, timeout=timeout),
         ))
         cls.telegram_method = cls.env.ref('payment_click.payment_method_click_telegram')
         cls.click.write({

@@ -120,6 +120,15 @@ class TestTelegramBackOffice(TelegramCommon):
 
     # === Payment links === #
 
+    def test_checkout_offers_telegram_only_with_a_connected_bot(self):
+        def offered():
+            return self.telegram_method in self.env['payment.method']._get_compatible_payment_methods(
+                self.click.ids, self.partner.id, currency_id=self.currency.id,
+            )
+        self.assertTrue(offered())
+        self.click.click_telegram_bot_token = '7000000002:AnotherBot'  # not connected yet
+        self.assertFalse(offered())
+
     @MUTE_TELEGRAM
     def test_a_link_is_created_in_tiyin_kept_pending_and_created_once(self):
         invoice = self._invoice(amount=15000.5)

@@ -136,11 +136,24 @@ class TestTelegramWebhook(TelegramCommon):
         self.assertIn("which was not recorded", str(self.invoice.activity_ids.note))
 
     @MUTE_TELEGRAM
+    def test_a_payment_odoo_could_not_apply_is_delivered_again(self):
+        with patch.object(type(self.tx), '_set_done', side_effect=ValueError("the database is full")):
+            response = self._post_update({'message': {'successful_payment': {
+                'currency': 'UZS', 'total_amount': TOTAL, 'invoice_payload': self.payload,
+                'telegram_payment_charge_id': 'tg-charge-1', 'provider_payment_charge_id': 'click-charge-1',
+            }}})
+        self.assertEqual(response.status_code, 500, "not 2xx: Telegram delivers it again")
+        self.assertEqual((self.tx.state, self.tx.click_telegram_charge_id), ('pending', False), "nothing half-done")
+        self._pay(self.payload, TOTAL)
+        self.assertEqual((self.tx.state, self.tx.click_telegram_charge_id), ('done', 'tg-charge-1'))
+
+    @MUTE_TELEGRAM
     def test_a_forged_payment_changes_nothing(self):
-        forged = self.payload.replace(self.tx.reference, 'INV-2099-00001-1')
+        other = self._telegram_tx(self._invoice())
+        forged = self.payload.replace(self.tx.reference, other.reference)  # this link's signature, another payment
         with self.assertLogs('odoo.addons.payment_click.models.payment_transaction_telegram', logging.WARNING):
             self._pay(forged, TOTAL)
-        self.assertEqual(self.tx.state, 'pending')
+        self.assertEqual((self.tx.state, other.state), ('pending', 'pending'))
 
     # === Authentication and what is not handled === #
 
