@@ -142,6 +142,21 @@ class TestTelegramEmulator(TelegramEmulatorCommon):
         self._assert_paid_once(tx)
         self.assertEqual(self._emulated_invoice(tx).query_state, 'ok')
 
+    def test_refused_payment_is_shown_and_can_be_paid_again(self):
+        """The bot refuses a payment that is no longer due: the sheet shows its message in the payer's language,
+        and nothing is charged; paying again once it is due pays it."""
+        tx = self._send_link()
+        tx._set_canceled()
+        with MUTE_TELEGRAM, self._door() as sources:
+            sheet = self._pay_in_telegram(tx, language='ru')
+        emulated_invoice = self._emulated_invoice(tx)
+        self.assertEqual((emulated_invoice.state, emulated_invoice.language_code, sources), ('refused', 'ru', []))
+        self.assertTrue(emulated_invoice.error_message)
+        self.assertIn('o_tg_refused', sheet)
+        self.assertIn(emulated_invoice.error_message.replace("'", "&#39;"), sheet)
+        self.assertIn('o_tg_pay', sheet, "the payer may press Pay again")
+        self._assert_nothing_paid(tx)
+
     def test_redelivered_payment_pays_once(self):
         """Telegram delivers the successful payment twice: one payment."""
         self._set_telegram_fault('redeliver')
