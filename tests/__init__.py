@@ -37,3 +37,4 @@ from . import test_telegram_back_office
 from . import test_telegram_concurrency
 from . import test_telegram_emulator
 from . import test_telegram_tour
+from . import test_telegram_emulator_race
