@@ -1,5 +1,6 @@
 """The back office's side of Telegram payments: the bot's settings and connection, its go-live checks,
 payment links, and what Odoo leaves to Click's cabinet and the cash register after a payment."""
+import json
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
@@ -9,14 +10,15 @@ from odoo.tests import tagged
 from odoo.addons.payment_click import messages
 from odoo.addons.payment_click.tests.common_telegram import (
     BOT_TOKEN,
-    LINK,
     MUTE_TELEGRAM,
     PROVIDER_TOKEN,
-    WEBHOOK_SECRET,
+    TOTAL,
     TelegramCommon,
+    connect_telegram,
 )
 
 SECRETS = ('click_telegram_bot_token', 'click_telegram_provider_token', 'click_telegram_webhook_secret')
+REVOKED_TOKEN = '7000000002:Revoked'  # a token Telegram does not know: getMe answers 401
 
 
 @tagged('post_install', '-at_install')
@@ -40,65 +42,71 @@ class TestTelegramBackOffice(TelegramCommon):
 
     @MUTE_TELEGRAM
     def test_connect_checks_the_token_and_sets_the_webhook_with_a_new_secret(self):
-        self.bot_api.answers['getMe'] = (200, {'ok': True, 'result': {'id': 7, 'is_bot': True, 'username': 'tea_bot'}})
-        action = self.click.action_click_telegram_connect()
-        self.assertEqual([call['method'] for call in self.bot_api.calls], ['getMe', 'setWebhook'])
+        previous_secret = self.click.click_telegram_webhook_secret
+        action = connect_telegram(self.click)
         secret = self.click.click_telegram_webhook_secret
-        self.assertNotEqual(secret, WEBHOOK_SECRET, "each connection has a new secret")
+        self.assertNotEqual(secret, previous_secret, "each connection has a new secret")
         self.assertGreaterEqual(len(secret), 32)
-        self.assertEqual(self.bot_api.calls[1]['body'], {
-            'url': self.click._click_telegram_webhook_url(), 'secret_token': secret,
-            'allowed_updates': ['message', 'pre_checkout_query'],
-        })
+        bot = self._emulated_bot()
+        self.assertEqual((bot.webhook_url, bot.webhook_secret, json.loads(bot.allowed_updates)), (
+            self.click._click_telegram_webhook_url(), secret, ['message', 'pre_checkout_query'],
+        ))
         self.assertTrue(self.click._click_telegram_webhook_url().endswith(
             f'/payment/click/telegram/webhook/{self.click.id}'))
-        self.assertEqual(self.click.click_telegram_bot_username, 'tea_bot')
-        self.assertIn("@tea_bot", action['params']['message'])
+        self.assertEqual(self.click.click_telegram_bot_username, bot.username, "the name getMe gave")
+        self.assertIn(f"@{bot.username}", action['params']['message'])
 
     @MUTE_TELEGRAM
     def test_a_refused_token_is_said_and_keeps_the_connection(self):
-        self.bot_api.answers['getMe'] = (401, {'ok': False, 'error_code': 401, 'description': 'Unauthorized'})
+        connection = {'click_telegram_webhook_secret': 'Webhook-Secret_0123456789',
+                      'click_telegram_bot_username': 'shop_bot'}
+        self.click.write(dict(connection, click_telegram_bot_token=REVOKED_TOKEN))
         with self.assertRaisesRegex(UserError, "Telegram refused getMe: Unauthorized") as caught:
-            self.click.action_click_telegram_connect()
-        self.assertNotIn(BOT_TOKEN, str(caught.exception))
-        self.assertFalse(self._calls('setWebhook'))
-        self.assertEqual(self.click.click_telegram_webhook_secret, WEBHOOK_SECRET)
+            connect_telegram(self.click)
+        self.assertNotIn(REVOKED_TOKEN, str(caught.exception))
+        self.assertFalse(self.env['payment.click.emulator.telegram.bot'].search([('token', '=', REVOKED_TOKEN)]),
+                         "Telegram knows no such bot, whose webhook was not set")
+        self.assertEqual(self.click.read(list(connection))[0], dict(connection, id=self.click.id))
 
     def test_a_new_token_forgets_the_connection(self):
         self.click.click_telegram_bot_token = BOT_TOKEN  # unchanged: still connected
-        self.assertEqual(self.click.click_telegram_bot_username, 'shop_bot')
+        self.assertEqual(self.click.click_telegram_bot_username, self._emulated_bot().username)
         self.click.click_telegram_bot_token = '7000000002:AnotherBot'
         self.assertFalse(self.click.click_telegram_bot_username)
         self.assertFalse(self.click.click_telegram_webhook_secret)
 
     # === Go-live checks === #
 
-    def _check_notes(self):
-        """The Telegram checks of the self-test: whether each passed, else its advice in words."""
+    def _check_notes(self, public_url='https://shop.example.uz'):
+        """The Telegram checks of the self-test: whether each passed, else its advice in words. Telegram's
+        are asked of the emulated Telegram on this server; the address check is of ``public_url``."""
+        self.env.flush_all()
         outcomes = self.click._click_telegram_checks()
+        parameters = self.env['ir.config_parameter']
+        base_url = parameters.get_param('web.base.url')
+        parameters.set_param('web.base.url', public_url)
         outcomes['telegram_https'] = self.click._click_settings_checks()['telegram_https']
+        parameters.set_param('web.base.url', base_url)
         return {code: (passed, passed or messages.self_test_advice(self.env, advice))
                 for code, (passed, advice) in outcomes.items()}
 
     @MUTE_TELEGRAM
     def test_the_self_test_checks_the_bot_and_its_webhook(self):
-        self.env['ir.config_parameter'].set_param('web.base.url', 'https://shop.example.uz')
         url = self.click._click_telegram_webhook_url()
-        self.bot_api.answers['getWebhookInfo'] = (200, {'ok': True, 'result': {'url': url, 'pending_update_count': 0}})
         self.assertEqual(self._check_notes(), {code: (True, True) for code in (
             'telegram_bot', 'telegram_webhook', 'telegram_https')})
 
-        self.bot_api.answers['getWebhookInfo'] = (200, {'ok': True, 'result': {'url': 'https://old.example.uz/hook'}})
+        self._bot_api('setWebhook', url='https://old.example.uz/hook')  # the bot was connected elsewhere
         passed, note = self._check_notes()['telegram_webhook']
         self.assertFalse(passed)
-        self.assertIn("https://old.example.uz/hook, not to https://shop.example.uz/payment/click/telegram/", note)
+        self.assertIn(f"https://old.example.uz/hook, not to {url.rsplit('/', 1)[0]}/", note)
 
-        self.bot_api.answers['getWebhookInfo'] = (200, {'ok': True, 'result': {
-            'url': url, 'last_error_message': 'Wrong response from the webhook: 403 Forbidden'}})
+        self._bot_api('setWebhook', url=url, secret_token=self.click.click_telegram_webhook_secret)
+        self._emulated_bot()._record_delivery(403)  # Telegram could not deliver an update
         passed, note = self._check_notes()['telegram_webhook']
-        self.assertIn("(Wrong response from the webhook: 403 Forbidden)", note)
+        self.assertIn("(Wrong response from the webhook: 403)", note)
 
-        self.bot_api.answers['getMe'] = (401, {'ok': False, 'error_code': 401, 'description': 'Unauthorized'})
+        self.click.click_telegram_bot_token = REVOKED_TOKEN
         notes = self._check_notes()
         self.assertFalse(notes['telegram_bot'][0])
         self.assertIn("Telegram did not accept the bot: Telegram refused getMe: Unauthorized", notes['telegram_bot'][1])
@@ -113,10 +121,10 @@ class TestTelegramBackOffice(TelegramCommon):
 
     def test_a_provider_without_a_bot_passes_the_telegram_checks_without_asking_telegram(self):
         self.click.click_telegram_bot_token = False
-        self.env['ir.config_parameter'].set_param('web.base.url', 'http://localhost:8069')
-        self.assertEqual({code: passed for code, (passed, _advice) in self._check_notes().items()},
+        # Telegram is unreachable at this address: a check that asked it would fail.
+        self.env['ir.config_parameter'].set_param('web.base.url', 'http://localhost:1')
+        self.assertEqual({code: passed for code, (passed, _advice) in self._check_notes('http://localhost').items()},
                          {'telegram_bot': True, 'telegram_webhook': True, 'telegram_https': True})
-        self.assertFalse(self.bot_api.calls)
 
     # === Payment links === #
 
@@ -133,18 +141,20 @@ class TestTelegramBackOffice(TelegramCommon):
     def test_a_link_is_created_in_tiyin_kept_pending_and_created_once(self):
         invoice = self._invoice(amount=15000.5)
         tx = self._telegram_tx(invoice)
-        self.assertEqual((tx.state, tx.click_telegram_link), ('pending', LINK))
-        body = self._calls('createInvoiceLink')[0]['body']
-        self.assertEqual(body['currency'], 'UZS')
-        self.assertEqual(body['provider_token'], PROVIDER_TOKEN)
-        self.assertEqual(body['prices'], [{'label': invoice.name, 'amount': 1500050}])
-        self.assertEqual(body['title'], invoice.name)
-        self.assertIn(invoice.name, body['description'])
-        self.assertTrue(body['payload'].startswith(f'{tx.reference}.'))
-        self.assertLessEqual(len(body['payload'].encode()), 128)
-        self.assertEqual(tx._click_telegram_create_link(), LINK)
-        self.assertEqual(len(self._calls('createInvoiceLink')), 1, "a payment has one link")
-        self.assertEqual(tx._get_specific_rendering_values({}), {'telegram_link': LINK})
+        link = tx.click_telegram_link
+        emulated = self._emulated_invoice(tx)
+        self.assertEqual((tx.state, link), ('pending', self._build_url(f'/payment/click/emulator/telegram/pay/'
+                                                                       f'{emulated.slug}')))
+        self.assertEqual((emulated.bot_id, emulated.chat_id), (self._emulated_bot(), False), "a link, by the bot")
+        self.assertEqual((emulated.currency, emulated.total), ('UZS', 1500050))
+        self.assertEqual(emulated.sudo().provider_token, PROVIDER_TOKEN)
+        self.assertEqual(emulated.title, invoice.name)
+        self.assertIn(invoice.name, emulated.description)
+        self.assertTrue(emulated.payload.startswith(f'{tx.reference}.'))
+        self.assertLessEqual(len(emulated.payload.encode()), 128)
+        self.assertEqual(tx._click_telegram_create_link(), link)
+        self.assertEqual(self._emulated_invoices(), emulated, "a payment has one link")
+        self.assertEqual(tx._get_specific_rendering_values({}), {'telegram_link': link})
 
     @MUTE_TELEGRAM
     def test_a_document_in_another_currency_gets_no_link(self):
@@ -152,7 +162,7 @@ class TestTelegramBackOffice(TelegramCommon):
         tx.currency_id = self.env.ref('base.USD')
         with self.assertRaisesRegex(UserError, r"Uzbek so'm \(UZS\) only, and this payment is in USD"):
             tx._click_telegram_create_link()
-        self.assertFalse(self.bot_api.calls)
+        self.assertFalse(self._emulated_invoices())
         self.assertFalse(tx.click_telegram_link)
 
     @MUTE_TELEGRAM
@@ -170,15 +180,13 @@ class TestTelegramBackOffice(TelegramCommon):
         self.click.state = 'disabled'
         with self.assertRaisesRegex(UserError, "is disabled"):
             tx._click_telegram_create_link()
-        self.assertFalse(self.bot_api.calls)
+        self.assertFalse(self._emulated_invoices())
 
     @MUTE_TELEGRAM
     def test_telegrams_refusal_is_said_and_nothing_is_kept(self):
-        self.bot_api.answers['createInvoiceLink'] = (400, {
-            'ok': False, 'error_code': 400, 'description': 'Bad Request: PAYMENT_PROVIDER_INVALID'})
-        invoice = self._invoice()
+        self.click.click_telegram_provider_token = '398062629:LIVE:999999999'  # a live terminal in test mode
         with self.assertRaisesRegex(UserError, "Telegram did not create the payment link .*PAYMENT_PROVIDER_INVALID"):
-            self._telegram_tx(invoice, reference='REFUSED-2')
+            self._telegram_tx(self.invoice, reference='REFUSED-2')
         tx = self.env['payment.transaction'].search([('reference', '=', 'REFUSED-2')])
         self.assertEqual((tx.state, tx.click_telegram_link), ('draft', False))
 
@@ -187,7 +195,7 @@ class TestTelegramBackOffice(TelegramCommon):
     def _paid_tx(self):
         invoice = self._invoice()
         tx = self._telegram_tx(invoice)
-        self._pay(self._payload(tx), 1500000)
+        self._pay(self._payload(tx), TOTAL)
         tx._post_process()
         return invoice, tx
 

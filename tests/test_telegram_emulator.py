@@ -1,110 +1,14 @@
 from unittest.mock import patch
-from urllib.parse import urlsplit
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
 
-from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 from odoo.addons.payment_click.emulator import telegram as emulated
-from odoo.addons.payment_click.tests.common import ClickCommon
-from odoo.addons.payment_click.tests.common_telegram import BOT_TOKEN, PROVIDER_TOKEN
-
-MUTE_TELEGRAM = mute_logger('odoo.addons.payment_click.controllers.telegram',
-                            'odoo.addons.payment_click.models.payment_transaction',
-                            'odoo.addons.payment_click.models.payment_transaction_telegram',
-                            'odoo.addons.payment_click.models.payment_transaction_fiscal',
-                            'odoo.addons.payment_click.emulator.controllers.telegram')
-
-
-def enable_telegram(provider, **values):
-    """Give the Click provider in test mode a bot and the Telegram method; return the method."""
-    method = provider.env.ref('payment_click.payment_method_click_telegram')
-    provider.write({
-        'click_telegram_bot_token': BOT_TOKEN,
-        'click_telegram_provider_token': PROVIDER_TOKEN,
-        'payment_method_ids': [(4, method.id)],
-        **values,
-    })
-    method.active = True
-    return method
-
-
-def connect_telegram(provider):
-    """Connect the provider's bot to the emulated Telegram, over HTTP, as Connect Telegram bot does."""
-    provider.env.flush_all()
-    provider.action_click_telegram_connect()
-
-
-class TelegramEmulatorCommon(AccountPaymentCommon, ClickCommon):
-    """A Click provider in test mode whose bot is connected to the emulated Telegram."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.telegram_method = enable_telegram(cls.click, journal_id=cls.company_data['default_journal_bank'].id)
-
-    def setUp(self):
-        super().setUp()
-        connect_telegram(self.click)
-        self.invoice = self.init_invoice('out_invoice', partner=self.partner, amounts=[15000.0],
-                                         currency=self.currency, post=True)
-
-    def _bot_api(self, method, token=BOT_TOKEN, **body):
-        self.env.flush_all()
-        response = self.opener.post(self._build_url(f'/payment/click/emulator/telegram/bot{token}/{method}'), json=body)
-        return response.status_code, response.json()
-
-    def _set_telegram_fault(self, fault):
-        self.env['payment.click.emulator.service']._of(self.click).telegram_fault = fault
-        self.env.flush_all()
-
-    def _send_link(self, invoice=None):
-        invoice = invoice or self.invoice
-        invoice.action_click_telegram_send_link()
-        return invoice.transaction_ids.filtered(lambda tx: tx.payment_method_id == self.telegram_method)
-
-    def _pay_in_telegram(self, tx, language='en'):
-        """Open the link's payment sheet, press Pay, let Telegram play the payment, and return the sheet."""
-        path = self._sheet_path(tx)
-        self.env.flush_all()
-        sheet = self.opener.get(self._build_url(path), params={'language': language})
-        self.assertEqual(sheet.status_code, 200)
-        self.assertIn('o_tg_pay', sheet.text)
-        self.opener.post(self._build_url(path), data={'language': language})
-        self._wait_for_click()
-        return self.opener.get(self._build_url(path), params={'language': language}).text
-
-    def _sheet_path(self, tx):
-        link = urlsplit(tx.click_telegram_link)
-        self.assertEqual(f'{link.scheme}://{link.netloc}', self.base_url(), "the link leads to this server")
-        return link.path
-
-    def _emulated_invoice(self, tx):
-        slug = tx.click_telegram_link.rsplit('/', 1)[-1]
-        return self.env['payment.click.emulator.telegram.invoice'].search([('slug', '=', slug)])
-
-    def _assert_paid_once(self, tx):
-        self.assertEqual(tx.state, 'done')
-        with MUTE_TELEGRAM:  # the fiscal receipt of a payment in Telegram is the cash register's: a warning
-            tx._post_process()
-        self.assertEqual(tx.payment_id.amount, 15000.0)
-        self.assertIn(self.invoice.payment_state, ('paid', 'in_payment'))
-        self.assertEqual(len(self.invoice.transaction_ids.filtered(lambda t: t.state == 'done')), 1)
-        self.assertEqual(len(self.env['account.payment'].search([('payment_transaction_id', '=', tx.id)])), 1)
-        emulated_invoice = self._emulated_invoice(tx)
-        self.assertEqual((tx.click_telegram_charge_id, tx.click_telegram_provider_charge_id),
-                         (emulated_invoice.telegram_charge_id, emulated_invoice.provider_charge_id))
-        self.assertNotIn('None', tx.click_telegram_charge_id)
-
-    def _assert_nothing_paid(self, tx):
-        self.assertNotEqual(tx.state, 'done')
-        self.assertFalse(tx.payment_id)
-        self.assertEqual(self.invoice.payment_state, 'not_paid')
+from odoo.addons.payment_click.tests.common_telegram import MUTE_TELEGRAM, PROVIDER_TOKEN, TelegramCommon
 
 
 @tagged('post_install', '-at_install')
-class TestTelegramEmulator(TelegramEmulatorCommon):
+class TestTelegramEmulator(TelegramCommon):
 
     def test_bot_api_answers_as_telegram(self):
         """Telegram's shapes: the bot for its token, its webhook, and refusals for what it does not know."""
@@ -219,7 +123,7 @@ class TestTelegramEmulator(TelegramEmulatorCommon):
 
 
 @tagged('post_install', '-at_install')
-class TestTelegramLinks(TelegramEmulatorCommon):
+class TestTelegramLinks(TelegramCommon):
 
     def test_send_links_for_several_invoices(self):
         """Several invoices at once: each payable one gets its link and a note signed by the user; the

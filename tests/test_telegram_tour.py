@@ -1,13 +1,16 @@
 from odoo.tests import tagged
 
 from odoo.addons.payment_click.tests.common import ClickShopCommon
-from odoo.addons.payment_click.tests.test_telegram_emulator import (
-    MUTE_TELEGRAM, TelegramEmulatorCommon, connect_telegram, enable_telegram,
+from odoo.addons.payment_click.tests.common_telegram import (
+    MUTE_TELEGRAM,
+    TelegramCommon,
+    connect_telegram,
+    enable_telegram,
 )
 
 
 @tagged('post_install', '-at_install')
-class TestTelegramTour(TelegramEmulatorCommon):
+class TestTelegramTour(TelegramCommon):
 
     def test_a_link_sent_from_the_back_office_is_paid_in_telegram(self):
         """The accountant sends the link from the invoice, the customer pays it in Telegram, and the invoice

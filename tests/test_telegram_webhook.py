@@ -8,9 +8,7 @@ from odoo.tests import tagged
 from odoo.addons.payment_click import messages
 from odoo.addons.payment_click.click_api import telegram
 from odoo.addons.payment_click.click_api.telegram import Refusal
-from odoo.addons.payment_click.tests.common_telegram import BOT_TOKEN, MUTE_TELEGRAM, WEBHOOK_SECRET, TelegramCommon
-
-TOTAL = 1500000  # 15,000 so'm in tiyin
+from odoo.addons.payment_click.tests.common_telegram import BOT_TOKEN, MUTE_TELEGRAM, TOTAL, TelegramCommon
 
 
 @tagged('post_install', '-at_install')
@@ -18,7 +16,6 @@ class TestTelegramWebhook(TelegramCommon):
 
     def setUp(self):
         super().setUp()
-        self.invoice = self._invoice()
         self.tx = self._telegram_tx(self.invoice)
         self.payload = self._payload(self.tx)
 
@@ -30,49 +27,49 @@ class TestTelegramWebhook(TelegramCommon):
 
     @MUTE_TELEGRAM
     def test_a_payable_payment_is_accepted(self):
-        answer = self._pre_checkout(self.payload, TOTAL)
-        self.assertEqual(answer, {'pre_checkout_query_id': 'query-1', 'ok': True})
-        self.assertEqual(self._calls('answerPreCheckoutQuery')[0]['token'], BOT_TOKEN, "answered as the bot")
+        answer = self._pre_checkout(self.tx)
+        self.assertEqual(answer, {'pre_checkout_query_id': self._emulated_invoice(self.tx).query_id, 'ok': True})
+        self.assertEqual(self._emulated_invoice(self.tx).bot_id, self._emulated_bot(), "answered as the bot")
         self.assertEqual(self.tx.state, 'pending', "a pre-checkout query moves no money")
 
     @MUTE_TELEGRAM
     def test_a_disabled_provider_refuses(self):
         self.click.state = 'disabled'
-        self.assertRefused(self._pre_checkout(self.payload, TOTAL), Refusal.DISABLED)
+        self.assertRefused(self._pre_checkout(self.tx), Refusal.DISABLED)
 
     @MUTE_TELEGRAM
     def test_a_forged_or_unknown_payload_is_refused(self):
         forged = self.payload.replace(self.tx.reference, 'INV-2099-00001-1')
-        self.assertRefused(self._pre_checkout(forged, TOTAL, query_id='forged'), Refusal.UNKNOWN)
+        self.assertRefused(self._pre_checkout(self.tx, forged), Refusal.UNKNOWN)
         unknown = telegram.sign_payload(self.click._click_telegram_payload_secret(), 'NO-SUCH-PAYMENT')
-        self.assertRefused(self._pre_checkout(unknown, TOTAL, query_id='unknown'), Refusal.UNKNOWN)
+        self.assertRefused(self._pre_checkout(self.tx, unknown), Refusal.UNKNOWN)
         other_provider = telegram.sign_payload('another key', self.tx.reference)
-        self.assertRefused(self._pre_checkout(other_provider, TOTAL, query_id='other'), Refusal.UNKNOWN)
+        self.assertRefused(self._pre_checkout(self.tx, other_provider), Refusal.UNKNOWN)
 
     @MUTE_TELEGRAM
     def test_another_currency_is_refused(self):
-        self.assertRefused(self._pre_checkout(self.payload, TOTAL, currency='USD'), Refusal.CURRENCY)
+        self.assertRefused(self._pre_checkout(self.tx, currency='USD'), Refusal.CURRENCY)
 
     @MUTE_TELEGRAM
     def test_another_amount_is_refused(self):
-        self.assertRefused(self._pre_checkout(self.payload, TOTAL - 100), Refusal.AMOUNT)
+        self.assertRefused(self._pre_checkout(self.tx, total_amount=TOTAL - 100), Refusal.AMOUNT)
 
     @MUTE_TELEGRAM
     def test_more_than_is_left_to_pay_is_refused(self):
         other = self._telegram_tx(self.invoice)
         self._pay(self._payload(other), TOTAL, charge='tg-other')
         self.assertEqual(other.state, 'done')
-        self.assertRefused(self._pre_checkout(self.payload, TOTAL), Refusal.TOO_MUCH)
+        self.assertRefused(self._pre_checkout(self.tx), Refusal.TOO_MUCH)
 
     @MUTE_TELEGRAM
     def test_a_payment_no_longer_waiting_is_refused(self):
         self.tx._set_canceled()
-        self.assertRefused(self._pre_checkout(self.payload, TOTAL), Refusal.NOT_PAYABLE)
+        self.assertRefused(self._pre_checkout(self.tx), Refusal.NOT_PAYABLE)
 
     @MUTE_TELEGRAM
     def test_a_cancelled_invoice_is_refused(self):
         self.invoice.button_cancel()
-        self.assertRefused(self._pre_checkout(self.payload, TOTAL), Refusal.NOT_PAYABLE)
+        self.assertRefused(self._pre_checkout(self.tx), Refusal.NOT_PAYABLE)
 
     @MUTE_TELEGRAM
     def test_the_refusal_is_in_the_payers_language(self):
@@ -85,8 +82,10 @@ class TestTelegramWebhook(TelegramCommon):
                 self.env['res.lang']._activate_lang('uz_UZ')
             with self.subTest(code=code, why=why), patch.object(messages, 'telegram_refusal', autospec=True,
                                                                 side_effect=words) as spy:
-                self._pre_checkout(self.payload, TOTAL - 100, language_code=code, query_id=code + why)
+                answer = self._pre_checkout(self.tx, total_amount=TOTAL - 100, language_code=code)
                 self.assertEqual(spy.call_args.args[0].lang, lang)
+                self.assertEqual(answer['error_message'], words(self.env(context={'lang': lang}), Refusal.AMOUNT),
+                                 "Telegram shows the payer the refusal in their language")
 
     # === The payment === #
 
@@ -158,7 +157,8 @@ class TestTelegramWebhook(TelegramCommon):
     # === Authentication and what is not handled === #
 
     def test_a_wrong_secret_changes_nothing_and_telegram_keeps_the_update(self):
-        for secret in ('wrong', None, WEBHOOK_SECRET + 'x', 'ñ'):
+        webhook_secret = self.click.click_telegram_webhook_secret
+        for secret in ('wrong', None, webhook_secret + 'x', 'ñ'):
             with self.subTest(secret=secret), self.assertLogs(
                 'odoo.addons.payment_click.controllers.telegram', logging.WARNING,
             ) as logs:
@@ -170,7 +170,7 @@ class TestTelegramWebhook(TelegramCommon):
                 }}, secret=secret)
             self.assertEqual(response.status_code, 403, "not 2xx: Telegram delivers it again later")
             self.assertNotIn(BOT_TOKEN, '\n'.join(logs.output))
-            self.assertNotIn(WEBHOOK_SECRET, '\n'.join(logs.output))
+            self.assertNotIn(webhook_secret, '\n'.join(logs.output))
         self.assertEqual((self.tx.state, self.tx.click_telegram_charge_id), ('pending', False))
 
     def test_a_provider_without_a_secret_refuses_every_update(self):
@@ -181,9 +181,11 @@ class TestTelegramWebhook(TelegramCommon):
 
     @MUTE_TELEGRAM
     def test_other_updates_and_junk_are_answered_200(self):
-        for update in ({'message': {'text': '/start'}}, {'edited_message': {}}, {'pre_checkout_query': {'id': 'x'}},
+        query_id = self._send_pre_checkout_query(self.tx)['pre_checkout_query']['id']
+        for update in ({'message': {'text': '/start'}}, {'edited_message': {}},
+                       {'pre_checkout_query': {'id': query_id}},
                        {'message': {'successful_payment': {'total_amount': 'many'}}}):
             with self.subTest(update=update):
                 self.assertEqual(self._post_update(update).status_code, 200)
-        self.assertFalse(self._calls('answerPreCheckoutQuery'))
+        self.assertEqual(self._emulated_invoice(self.tx).query_state, 'waiting', "a junk query is not answered")
         self.assertEqual(self.tx.state, 'pending')

@@ -48,12 +48,16 @@ class PaymentClickEmulatorTelegramBot(models.Model):
 
     @api.model
     def _of_token(self, token):
-        """The bot of ``token``: the one of the Click provider in test mode that holds the token.
+        """The bot of ``token``: the one of the Click provider in test mode that holds the token. Telegram
+        keeps knowing a bot while its provider is disabled, and takes its answers.
 
         :raise BotApiRefusal: 401, as Telegram answers a token it does not know
         """
         if telegram.bot_id(token) is None:
             raise telegram.UNAUTHORIZED
+        bot = self.search([('token', '=', token), ('provider_id.state', '=', 'disabled')], limit=1)
+        if bot:
+            return bot
         provider = self.env['payment.provider'].search([
             ('code', '=', 'click'), ('state', '=', 'test'), ('click_telegram_bot_token', '=', token),
         ], limit=1)
