@@ -1,6 +1,6 @@
 {
     'name': "Payment Provider: Click",
-    'version': '18.0.1.2.0',
+    'version': '18.0.1.3.0',
     'category': 'Accounting/Payment Providers',
     'sequence': 350,
     'summary': "Accept Click (click.uz) payments in Uzbek so'm on the website, portal and invoices.",
