@@ -47,7 +47,7 @@ class PaymentTransaction(models.Model):
         help="When Click last announced a payment attempt (Prepare) for this transaction.",
     )
     click_charge_date = fields.Datetime(
-        string="Click Charged On", readonly=True, copy=False,
+        string="Click Charged On", readonly=True, copy=False, index='btree_not_null',  # charges under way
         help="When Odoo asked Click to charge a saved card or a CLICK Pass for this transaction.",
     )
     click_merchant_prepare_id = fields.Integer(
@@ -298,10 +298,11 @@ class PaymentTransaction(models.Model):
         :rtype: dict
         """
         received = dict(pairs)
-        _logger.info(
-            "Notification received from Click with data:\n%s",
-            pprint.pformat({k: v[:LOGGED_VALUE_LENGTH] for k, v in received.items() if k != 'sign_string'}),
-        )
+        if _logger.isEnabledFor(logging.INFO):
+            _logger.info(
+                "Notification received from Click with data:\n%s",
+                pprint.pformat({k: v[:LOGGED_VALUE_LENGTH] for k, v in received.items() if k != 'sign_string'}),
+            )
         data = {'source': 'shop', 'pairs': pairs}
         try:
             tx = self._handle_notification_data('click', data)
@@ -502,9 +503,10 @@ class PaymentTransaction(models.Model):
             lefts.append(self._click_invoices_left(invoices, self._click_paid_transactions(invoices)))
         orders = self._click_sale_orders()._origin.filtered(lambda so: so.state != 'cancel')
         if orders:
-            order_invoices = orders.invoice_ids.filtered(
-                lambda inv: inv.state == 'posted' and inv.move_type in ('out_invoice', 'out_refund')
-            )
+            order_invoices = self.env['account.move'].search([  # sale's invoice_ids, in one query
+                ('line_ids.sale_line_ids.order_id', 'in', orders.ids), ('state', '=', 'posted'),
+                ('move_type', 'in', ('out_invoice', 'out_refund')),
+            ])
             paying = self._click_paid_transactions(order_invoices, orders)
             total = sum(self._click_in_own_currency(order.amount_total, order) for order in orders)
             lefts.append(total - sum(self._click_in_own_currency(tx.amount, tx) for tx in paying))
