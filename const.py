@@ -41,6 +41,9 @@ CHARGE_UNDER_WAY = timedelta(hours=1)
 
 # How long core's post-processing cron keeps trying a transaction (payment's _cron_post_process).
 POST_PROCESSING_RETRY_LIMIT = timedelta(days=4)
+# How long one run of the post-processing cron takes new Click transactions before it triggers the next
+# run: well within a cron worker's time limit (120 s by default), beside the other crons it runs.
+POST_PROCESSING_RUN_TIME = timedelta(seconds=20)
 
 # Cards typed at checkout, paid through a Click card token and optionally saved (SPEC §7.5.7-10).
 CARD_PAYMENT_METHOD_CODE = 'click_card'

@@ -943,6 +943,8 @@ class PaymentTransaction(models.Model):
         Sale's post-processing runs before this module's ``_post_process``, so the claim is taken here,
         and by the status page's poll (controllers/post_processing.py), before any of it: a Click
         transaction another worker holds, or has post-processed since this run began, is left alone.
+        A run of the cron takes Click transactions for ``const.POST_PROCESSING_RUN_TIME``, then triggers
+        the cron again for the rest: a burst of payments never outlasts the cron worker's time limit.
         """
         txs = self or self.search([  # those core's run picks; each Click one is then claimed in turn
             ('is_post_processed', '=', False),
@@ -951,7 +953,12 @@ class PaymentTransaction(models.Model):
         others = txs.filtered(lambda tx: tx.provider_code != 'click')
         if others:
             super(PaymentTransaction, others)._cron_post_process()
-        for tx in txs - others:
+        in_cron = not self and self.env.context.get('cron_id')  # a run of the cron, not a direct call
+        ends = time.monotonic() + const.POST_PROCESSING_RUN_TIME.total_seconds()
+        for done, tx in enumerate(txs - others):
+            if in_cron and done and time.monotonic() > ends:
+                self.env.ref('payment.cron_post_process_payment_tx')._trigger()  # a new run, a new time limit
+                return
             if tx._click_claim_post_processing(wait=False):
                 super(PaymentTransaction, tx)._cron_post_process()
 

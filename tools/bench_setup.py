@@ -6,7 +6,7 @@ BENCH_TRANSACTIONS orders are made, their transactions named BENCH_PREFIX-0, BEN
 """
 import os
 
-from odoo import Command
+from odoo import Command, fields
 
 BATCH = 500
 
@@ -49,3 +49,34 @@ for start in range(0, count, BATCH):
         'landing_route': '/shop/payment/validate',
     } for index, order in zip(indexes, orders)])
     env.cr.commit()
+
+if os.environ.get('BENCH_PREPARED'):
+    # As Click's Prepare leaves them, with the ids tools/bench.py's click_ids gives each index.
+    for index in range(count):
+        env['payment.transaction'].search([('reference', '=', f'{prefix}-{index}')]).write({
+            'click_trans_id': str(7_000_000_000 + index), 'provider_reference': str(8_000_000_000 + index),
+            'click_prepare_date': fields.Datetime.now(),
+        })
+        if index % BATCH == BATCH - 1:
+            env.cr.commit()
+    env.company.vat = env.company.vat or '123456789'  # the TIN fiscal receipts need
+    if os.environ.get('BENCH_NO_ORDER_PDF'):
+        # Sale's order confirmation e-mail renders the order's PDF (wkhtmltopdf, seconds per order on a
+        # busy machine); a shop can take it off the template, as here, to measure the rest.
+        env.ref('sale.mail_template_sale_confirmation').report_template_ids = False
+    env.cr.commit()
+
+if sessions_file := os.environ.get('BENCH_SESSIONS_FILE'):
+    # Browser sessions whose status page follows one transaction each, as the checkout leaves them.
+    from odoo.http import get_default_session, root
+    from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
+
+    step = max(count // int(os.environ.get('BENCH_SESSIONS', 40)), 1)
+    with open(sessions_file, 'w') as lines:
+        for index in range(0, count, step):
+            session = root.session_store.new()
+            session.update(get_default_session(), db=env.cr.dbname)
+            session[PaymentPostProcessing.MONITORED_TX_ID_KEY] = env['payment.transaction'].search(
+                [('reference', '=', f'{prefix}-{index}')]).id
+            root.session_store.save(session)
+            lines.write(f'{session.sid} {prefix}-{index}\n')
