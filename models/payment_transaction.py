@@ -946,16 +946,21 @@ class PaymentTransaction(models.Model):
         A run of the cron takes Click transactions for ``const.POST_PROCESSING_RUN_TIME``, then triggers
         the cron again for the rest: a burst of payments never outlasts the cron worker's time limit.
         """
-        txs = self or self.search([  # those core's run picks; each Click one is then claimed in turn
-            ('is_post_processed', '=', False),
-            ('last_state_change', '>=', fields.Datetime.now() - const.POST_PROCESSING_RETRY_LIMIT),
-        ])
-        others = txs.filtered(lambda tx: tx.provider_code != 'click')
+        if self:
+            others = self.filtered(lambda tx: tx.provider_code != 'click')
+            clicks = self - others
+        else:  # those core's run picks, by id: a burst's transactions are never all read at once
+            domain = [
+                ('is_post_processed', '=', False),
+                ('last_state_change', '>=', fields.Datetime.now() - const.POST_PROCESSING_RETRY_LIMIT),
+            ]
+            others = self.search([*domain, ('provider_code', '!=', 'click')])
+            clicks = self.search([*domain, ('provider_code', '=', 'click')])
         if others:
             super(PaymentTransaction, others)._cron_post_process()
         in_cron = not self and self.env.context.get('cron_id')  # a run of the cron, not a direct call
         ends = time.monotonic() + const.POST_PROCESSING_RUN_TIME.total_seconds()
-        for done, tx in enumerate(txs - others):
+        for done, tx in enumerate(clicks):  # each Click one is claimed in turn
             if in_cron and done and time.monotonic() > ends:
                 self.env.ref('payment.cron_post_process_payment_tx')._trigger()  # a new run, a new time limit
                 return

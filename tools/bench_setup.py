@@ -67,13 +67,14 @@ if os.environ.get('BENCH_PREPARED'):
     env.cr.commit()
 
 if sessions_file := os.environ.get('BENCH_SESSIONS_FILE'):
-    # Browser sessions whose status page follows one transaction each, as the checkout leaves them.
+    # Browser sessions whose status page follows one transaction each, as the checkout leaves them: the
+    # newest up to BENCH_SESSIONS_LAST, which the post-processing cron takes first.
     from odoo.http import get_default_session, root
     from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 
     step = max(count // int(os.environ.get('BENCH_SESSIONS', 40)), 1)
     with open(sessions_file, 'w') as lines:
-        for index in range(0, count, step):
+        for index in range(int(os.environ.get('BENCH_SESSIONS_LAST', count - 1)), -1, -step):
             session = root.session_store.new()
             session.update(get_default_session(), db=env.cr.dbname)
             session[PaymentPostProcessing.MONITORED_TX_ID_KEY] = env['payment.transaction'].search(

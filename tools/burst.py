@@ -40,13 +40,14 @@ class Memory(threading.Thread):
                 except OSError:
                     continue
                 peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith('VmHWM'))
-                role = 'gevent' if 'gevent' in cmdline else 'main' if pid == self.server_pid else 'worker'
+                role = 'gevent' if 'gevent' in cmdline.split() else 'main' if pid == self.server_pid else 'worker'
                 self.peaks[pid] = (role, max(peak, self.peaks.get(pid, (role, 0))[1]))
             time.sleep(SAMPLE_EVERY)
 
     def children(self):
         try:
-            return Path(f'/proc/{self.server_pid}/task/{self.server_pid}/children').read_text().split()
+            children = Path(f'/proc/{self.server_pid}/task/{self.server_pid}/children').read_text()
+            return [int(pid) for pid in children.split()]
         except OSError:
             return []
 
@@ -72,7 +73,7 @@ class Poller(threading.Thread):
                 body = {}
             if 'error' in body:
                 self.errors.append(body['error'].get('data', {}).get('message') or body['error'])
-            if psql(self.db, "SELECT is_post_processed FROM payment_transaction "
+            if psql(self.db, "SELECT state = 'done' AND is_post_processed FROM payment_transaction "
                              f"WHERE reference = '{self.reference}'") == 't':
                 return
             time.sleep(POLL_EVERY)
@@ -143,6 +144,10 @@ def main():
                         SERVICE_ID, SECRET_KEY)
     forms = complete_forms(client, db, args.prefix)
     print(f"burst of {size} Completes (wrk -t2 -c8) on Odoo --workers 2 --max-cron-threads 1 at {args.base_url}")
+    pollers = [Poller(args.base_url, *line.split(), db) for line in Path(args.sessions).read_text().splitlines()]
+    for poller in pollers:
+        poller.start()
+    print(f"{len(pollers)} customers poll their status page every {POLL_EVERY:.0f} s until paid and post-processed")
     started = time.monotonic()
     result = post_all(client.complete_url, forms, size)
     answered = time.monotonic() - started
@@ -152,10 +157,6 @@ def main():
           f"p99 {result['p99_ms']:.0f} ms, failed {result['failed'] + result['socket_errors'] + result['non_2xx']}; "
           f"queries per Complete (median) {statistics.median(r[0] for r in rows):.0f}")
 
-    pollers = [Poller(args.base_url, *line.split(), db) for line in Path(args.sessions).read_text().splitlines()]
-    for poller in pollers:
-        poller.start()
-    print(f"{len(pollers)} customers poll their status page every {POLL_EVERY:.0f} s until post-processed")
     print("minute  done  post-processed  payments  (+ in the minute)")
     deadline, minute, last = started + args.timeout * 60, 0, 0
     while time.monotonic() < deadline:

@@ -29,11 +29,11 @@ fi
 [ -n "${PAYMENT_CLICK_BURST_ORDER_PDF:-}" ] || export BENCH_NO_ORDER_PDF=1
 sessions=$(mktemp)
 start=$(date +%s)
-BENCH_BASE_URL="http://127.0.0.1:$port" BENCH_TRANSACTIONS=$((size + 16)) BENCH_PREFIX=BURST BENCH_PREPARED=1 BENCH_SESSIONS=8 \
+BENCH_BASE_URL="http://127.0.0.1:$port" BENCH_TRANSACTIONS=$((size + 16)) BENCH_PREFIX=BURST BENCH_PREPARED=1 BENCH_SESSIONS=8 BENCH_SESSIONS_LAST=$((size - 1)) \
   BENCH_SESSIONS_FILE="$sessions" "$ODOO_PYTHON" "$ODOO_BIN" shell "${options[@]}" --log-level=warn \
   < "$here/bench_setup.py"
 echo "$((size + 16)) shop orders and their transactions prepared in $(($(date +%s) - start)) s"
-log="$PAYMENT_CLICK_HOME/burst-server.log"
+log="$PAYMENT_CLICK_HOME/$db-server.log"
 rm -f "$log"
 # Warnings and errors, werkzeug's line per request, and the cron's line per run.
 "${odoo[@]}" --http-port="$port" --gevent-port=$((port + 1000)) --workers=2 --max-cron-threads=1 \
