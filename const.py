@@ -42,6 +42,9 @@ CHARGE_UNDER_WAY = timedelta(hours=1)
 
 # How long core's post-processing cron keeps trying a transaction (payment's _cron_post_process).
 POST_PROCESSING_RETRY_LIMIT = timedelta(days=4)
+# How long one run of the post-processing cron takes new Click transactions before it triggers the next
+# run: well within a cron worker's time limit (120 s by default), beside the other crons it runs.
+POST_PROCESSING_RUN_TIME = timedelta(seconds=20)
 
 # Click payments inside Telegram (SPEC §10.1): an invoice link a bot creates, paid in Telegram.
 TELEGRAM_PAYMENT_METHOD_CODE = 'click_telegram'

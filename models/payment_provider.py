@@ -4,7 +4,7 @@ from werkzeug.urls import url_join
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import hmac
+from odoo.tools import hmac, ormcache
 
 from odoo.addons.payment_click import const, messages
 from odoo.addons.payment_click.click_api import deployment, merchant, self_test
@@ -188,10 +188,33 @@ class PaymentProvider(models.Model):
     @api.model
     def _click_find_by_service_id(self, service_id):
         """Return the Click providers answering for ``service_id``, enabled ones first."""
-        return self.sudo().search(
-            [('code', '=', 'click'), ('click_service_id', '=', str(service_id))],
-            order='state desc, id',
-        )
+        return self.sudo().browse(self._click_ids_by_service_id(str(service_id)))
+
+    @api.model
+    @ormcache('service_id')
+    def _click_ids_by_service_id(self, service_id):
+        """The ids ``_click_find_by_service_id`` returns, kept in the ORM cache: every callback looks
+        them up, and any change to a provider's code, service or state clears it (``write``)."""
+        return tuple(self.sudo().search(
+            [('code', '=', 'click'), ('click_service_id', '=', service_id)], order='state desc, id',
+        ).ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Override of `payment` to clear the providers' lookup by service (``_click_ids_by_service_id``)."""
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Override of `payment` to clear the providers' lookup by service when what it reads changes."""
+        if {'code', 'click_service_id', 'state'} & vals.keys():
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        """Override of `payment` to clear the providers' lookup by service (``_click_ids_by_service_id``)."""
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     @api.model
     def _click_provider_for(self, companies):

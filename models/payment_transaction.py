@@ -47,7 +47,7 @@ class PaymentTransaction(models.Model):
         help="When Click last announced a payment attempt (Prepare) for this transaction.",
     )
     click_charge_date = fields.Datetime(
-        string="Click Charged On", readonly=True, copy=False,
+        string="Click Charged On", readonly=True, copy=False, index='btree_not_null',  # charges under way
         help="When Odoo asked Click to charge a saved card or a CLICK Pass for this transaction.",
     )
     click_merchant_prepare_id = fields.Integer(
@@ -300,10 +300,11 @@ class PaymentTransaction(models.Model):
         :rtype: dict
         """
         received = dict(pairs)
-        _logger.info(
-            "Notification received from Click with data:\n%s",
-            pprint.pformat({k: v[:LOGGED_VALUE_LENGTH] for k, v in received.items() if k != 'sign_string'}),
-        )
+        if _logger.isEnabledFor(logging.INFO):
+            _logger.info(
+                "Notification received from Click with data:\n%s",
+                pprint.pformat({k: v[:LOGGED_VALUE_LENGTH] for k, v in received.items() if k != 'sign_string'}),
+            )
         data = {'source': 'shop', 'pairs': pairs}
         try:
             tx = self._handle_notification_data('click', data)
@@ -506,9 +507,10 @@ class PaymentTransaction(models.Model):
             lefts.append(self._click_invoices_left(invoices, self._click_paid_transactions(invoices)))
         orders = self._click_sale_orders()._origin.filtered(lambda so: so.state != 'cancel')
         if orders:
-            order_invoices = orders.invoice_ids.filtered(
-                lambda inv: inv.state == 'posted' and inv.move_type in ('out_invoice', 'out_refund')
-            )
+            order_invoices = self.env['account.move'].search([  # sale's invoice_ids, in one query
+                ('line_ids.sale_line_ids.order_id', 'in', orders.ids), ('state', '=', 'posted'),
+                ('move_type', 'in', ('out_invoice', 'out_refund')),
+            ])
             paying = self._click_paid_transactions(order_invoices, orders)
             total = sum(self._click_in_own_currency(order.amount_total, order) for order in orders)
             lefts.append(total - sum(self._click_in_own_currency(tx.amount, tx) for tx in paying))
@@ -951,15 +953,27 @@ class PaymentTransaction(models.Model):
         Sale's post-processing runs before this module's ``_post_process``, so the claim is taken here,
         and by the status page's poll (controllers/post_processing.py), before any of it: a Click
         transaction another worker holds, or has post-processed since this run began, is left alone.
+        A run of the cron takes Click transactions for ``const.POST_PROCESSING_RUN_TIME``, then triggers
+        the cron again for the rest: a burst of payments never outlasts the cron worker's time limit.
         """
-        txs = self or self.search([  # those core's run picks; each Click one is then claimed in turn
-            ('is_post_processed', '=', False),
-            ('last_state_change', '>=', fields.Datetime.now() - const.POST_PROCESSING_RETRY_LIMIT),
-        ])
-        others = txs.filtered(lambda tx: tx.provider_code != 'click')
+        if self:
+            others = self.filtered(lambda tx: tx.provider_code != 'click')
+            clicks = self - others
+        else:  # those core's run picks, by id: a burst's transactions are never all read at once
+            domain = [
+                ('is_post_processed', '=', False),
+                ('last_state_change', '>=', fields.Datetime.now() - const.POST_PROCESSING_RETRY_LIMIT),
+            ]
+            others = self.search([*domain, ('provider_code', '!=', 'click')])
+            clicks = self.search([*domain, ('provider_code', '=', 'click')])
         if others:
             super(PaymentTransaction, others)._cron_post_process()
-        for tx in txs - others:
+        in_cron = not self and self.env.context.get('cron_id')  # a run of the cron, not a direct call
+        ends = time.monotonic() + const.POST_PROCESSING_RUN_TIME.total_seconds()
+        for done, tx in enumerate(clicks):  # each Click one is claimed in turn
+            if in_cron and done and time.monotonic() > ends:
+                self.env.ref('payment.cron_post_process_payment_tx')._trigger()  # a new run, a new time limit
+                return
             if tx._click_claim_post_processing(wait=False):
                 super(PaymentTransaction, tx)._cron_post_process()
 

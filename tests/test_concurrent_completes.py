@@ -1,4 +1,5 @@
 """Racing requests on separate database connections, as on two Odoo workers."""
+from datetime import timedelta
 from decimal import Decimal
 from functools import partial
 from unittest.mock import patch
@@ -7,6 +8,7 @@ from odoo.modules.registry import DummyRLock, Registry
 from odoo.service.model import retrying
 from odoo.tests import tagged
 
+from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.shop_client import ShopClient
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.controllers.main import ClickController
@@ -132,6 +134,24 @@ class TestConcurrentPostProcessing(ClickCommittedCase):
             'jsonrpc': '2.0', 'method': 'call', 'params': {},
         }, timeout=60)
         return response.json().get('result', response.text)
+
+    def test_cron_run_hands_over_when_its_time_is_up(self):
+        """A cron run that has used its time stops taking payments and triggers the next run, instead
+        of outlasting the cron worker's time limit."""
+        with patch.object(Registry, '_lock', DummyRLock()):  # lifted for the HTTP server's threads too
+            tx_ids = [self._paid_invoice(index)[0] for index in range(3)]
+        with self._committed_env() as env:
+            cron = env.ref('payment.cron_post_process_payment_tx')
+            triggers = env['ir.cron.trigger'].search([('cron_id', '=', cron.id)])
+            with patch.object(const, 'POST_PROCESSING_RUN_TIME', timedelta(0)):
+                env['payment.transaction'].with_context(cron_id=cron.id)._cron_post_process()
+            txs = env['payment.transaction'].browse(tx_ids)
+            self.assertLessEqual(len(txs.filtered('is_post_processed')), 1, "one payment before the time was up")
+            self.assertTrue(env['ir.cron.trigger'].search([('cron_id', '=', cron.id), ('id', 'not in', triggers.ids)]),
+                            "the next run is triggered")
+            env['payment.transaction']._cron_post_process()  # outside a cron run: all of them
+            self.assertTrue(all(txs.mapped('is_post_processed')))
+            self.assertEqual(len(txs.payment_id), 3, "one payment each")
 
     def test_poll_and_cron_post_process_once(self):
         with patch.object(Registry, '_lock', DummyRLock()):  # lifted for the HTTP server's threads too

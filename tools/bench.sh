@@ -1,18 +1,52 @@
 #!/usr/bin/env bash
 # Benchmark and race check against a real Odoo with --workers 2 (not part of the test suite):
-# Prepare/Complete throughput beside /web/health, identical Completes fired at once, and the
-# fifteen Click acceptance scenarios played by an independent client over HTTP.
+# Prepare and Complete (each on distinct transactions of shop orders) beside /web/health through
+# wrk, their queries and time per call from the request log, identical Completes fired at once,
+# and the fifteen Click acceptance scenarios played by an independent client over HTTP.
+#   PAYMENT_CLICK_BENCH_DB        scratch database (payment_click_bench), dropped and rebuilt
+#   PAYMENT_CLICK_BENCH_PORT      its HTTP port (8269; the websocket port is 1000 above)
+#   PAYMENT_CLICK_BENCH_TEMPLATE  a database with payment_click and website_sale to copy and update,
+#                                 instead of installing them
+# Arguments go to bench.py (--count N: distinct transactions per call, 1200).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 db=${PAYMENT_CLICK_BENCH_DB:-payment_click_bench}
 source "$here/odoo_db.sh"
 port=${PAYMENT_CLICK_BENCH_PORT:-8269}
+template=${PAYMENT_CLICK_BENCH_TEMPLATE:-}
+count=1200
+for ((i = 1; i <= $#; i++)); do [ "${!i}" = --count ] && { j=$((i + 1)); count=${!j}; }; done
 dropdb --if-exists "$db"
-"${odoo[@]}" -i payment_click --without-demo=all --stop-after-init --log-level=warn
-BENCH_BASE_URL="http://127.0.0.1:$port" "$ODOO_PYTHON" "$ODOO_BIN" shell "${options[@]}" --log-level=warn < "$here/bench_setup.py"
-rm -f "$PAYMENT_CLICK_HOME/bench-server.log"
-"${odoo[@]}" --http-port="$port" --workers=2 --max-cron-threads=1 --log-level=warn \
-  --logfile="$PAYMENT_CLICK_HOME/bench-server.log" &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
-"$ODOO_PYTHON" "$here/bench.py" "http://127.0.0.1:$port" "$db" "$@"
+filestore=~/.local/share/Odoo/filestore
+rm -rf "${filestore:?}/$db"
+if [ -n "$template" ]; then
+  createdb -T "$template" "$db"
+  [ -d "$filestore/$template" ] && cp -r "$filestore/$template" "$filestore/$db"
+  "${odoo[@]}" -u payment_click --stop-after-init --log-level=warn
+else
+  "${odoo[@]}" -i payment_click,website_sale --without-demo=all --stop-after-init --log-level=warn
+fi
+BENCH_BASE_URL="http://127.0.0.1:$port" BENCH_TRANSACTIONS=$((count + 50)) \
+  "$ODOO_PYTHON" "$ODOO_BIN" shell "${options[@]}" --log-level=warn < "$here/bench_setup.py"
+log="$PAYMENT_CLICK_HOME/bench-server.log"
+rm -f "$log"
+server=
+stop_server() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  server=
+}
+trap stop_server EXIT
+status=0
+# Measured with the crons off (post-processing would share the CPU with /web/health unevenly), then
+# checked with one cron thread, which post-processes. Warnings and errors are logged, and werkzeug's
+# line per request: its query count, SQL time and other time.
+for phase in measure check; do
+  "${odoo[@]}" --http-port="$port" --gevent-port=$((port + 1000)) --workers=2 \
+    --max-cron-threads=$([ $phase = measure ] && echo 0 || echo 1) --log-level=warn \
+    --log-handler=werkzeug:INFO --logfile="$log" &
+  server=$!
+  "$ODOO_PYTHON" "$here/bench.py" $phase "http://127.0.0.1:$port" "$db" "$log" "$@" || status=$?
+  stop_server
+done
+echo "server log: $log ($(grep -c ' ERROR ' "$log" || true) ERROR lines)"
+exit $status
