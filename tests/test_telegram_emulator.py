@@ -157,7 +157,7 @@ class TestTelegramLinks(TelegramCommon):
     def test_send_by_email(self):
         """The composer opens with the link in the message; sending it leaves the message signed by the user."""
         action = self.invoice.action_click_telegram_send_email()
-        composer = self.env['mail.compose.message'].with_context(action['context']).create({})
+        composer = self.env['mail.compose.message'].with_context(**action['context']).create({})
         self.assertIn(self.invoice.click_telegram_link, composer.body)
         composer._action_send_mail()
         sent = self.invoice.message_ids.filtered(lambda m: self.invoice.click_telegram_link in (m.body or '')
