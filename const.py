@@ -70,6 +70,10 @@ THROTTLE_KINDS = [
     ('invoice', "Invoice to a phone"),
 ]
 
+# The documents a back-office Click payment (CLICK Pass, a Telegram link) pays, and the transaction
+# field that links them; sale orders only when sale is installed.
+DOCUMENT_TRANSACTION_FIELDS = {'account.move': 'invoice_ids', 'sale.order': 'sale_order_ids'}
+
 DEFAULT_PAYMENT_METHOD_CODES = {'click', 'click_app', CARD_PAYMENT_METHOD_CODE}
 
 ACCEPTED_CARDS = [  # the card brands a provider lets Click offer (its card_type parameter)

@@ -190,7 +190,8 @@ def _amount(amount):
     return float(to_decimal(amount))
 
 
-def _json_object(response):
+def json_object(response):
+    """The JSON object an HTTP answer holds, or None when it holds none."""
     try:
         body = response.json()
     except ValueError:
@@ -335,7 +336,7 @@ class MerchantClient:
         except requests.RequestException as exc:
             # The exception's text names the full URL, which may hold a card token: it is not chained.
             raise self._transport_error(exc, endpoint, method) from None
-        body = _json_object(response)
+        body = json_object(response)
         _logger.info("Click Merchant API %s: HTTP %s, error_code %s, %.2f s", endpoint, response.status_code,
                      body.get('error_code') if body else None, time.monotonic() - started)
         _logger.debug("Click Merchant API %s answered %s", endpoint, mask_sensitive(body) if body else None)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import requests
 
 from .amounts import TIYIN, TOLERANCE, amounts_match, to_decimal
-from .merchant import _never_sent, _os_reason
+from .merchant import _never_sent, _os_reason, json_object
 
 _logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class BotClient:
                 raise self._transport_error(exc, method) from None
             if response.status_code not in RETRY_STATUSES or attempt + 1 == attempts:
                 break
-        answer = _json_object(response)
+        answer = json_object(response)
         _logger.info("Telegram Bot API %s: HTTP %s, ok %s, %.2f s", method, response.status_code,
                      answer.get('ok') if answer else None, time.monotonic() - started)
         if answer is None or not isinstance(answer.get('ok'), bool) or (answer['ok'] and 'result' not in answer):
@@ -172,14 +172,6 @@ class BotClient:
         if not ok:
             body['error_message'] = error_message
         return self._call('answerPreCheckoutQuery', body)
-
-
-def _json_object(response):
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
 
 
 # === Amounts: Telegram counts so'm in tiyin === #

@@ -6,10 +6,6 @@ from odoo.tools import format_amount
 from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 
-# The documents a Telegram payment link pays, and the transaction field that links them. Sale orders
-# count when sale is installed.
-DOCUMENT_FIELDS = {'account.move': 'invoice_ids', 'sale.order': 'sale_order_ids'}
-
 
 class PaymentClickTelegramLink(models.AbstractModel):
     """Telegram payment links of customer invoices and sale orders: a Click payment in Telegram of what
@@ -81,7 +77,7 @@ class PaymentClickTelegramLink(models.AbstractModel):
             'amount': float(left),
             'currency_id': document.currency_id.id,
             'partner_id': document.partner_id.id,
-            DOCUMENT_FIELDS[document._name]: [Command.set(document.ids)],
+            const.DOCUMENT_TRANSACTION_FIELDS[document._name]: [Command.set(document.ids)],
             'operation': 'online_redirect',
         })
         try:
@@ -100,7 +96,8 @@ class PaymentClickTelegramLink(models.AbstractModel):
     def _amount_left(self, document):
         """What is left to pay on ``document``, counted from money as a Click payment of it would (so'm)."""
         left = self.env['payment.transaction'].sudo().new({
-            DOCUMENT_FIELDS[document._name]: [Command.set(document.ids)], 'currency_id': document.currency_id.id,
+            const.DOCUMENT_TRANSACTION_FIELDS[document._name]: [Command.set(document.ids)],
+            'currency_id': document.currency_id.id,
             'company_id': document.company_id.id, 'partner_id': document.partner_id.id,
         })._click_amount_left()
         return max(left or to_decimal(0), to_decimal(0))
@@ -108,7 +105,7 @@ class PaymentClickTelegramLink(models.AbstractModel):
     @api.model
     def _problem(self, document):
         """Why ``document`` cannot be paid in Telegram at all, or None."""
-        if document._name not in DOCUMENT_FIELDS or not document:
+        if document._name not in const.DOCUMENT_TRANSACTION_FIELDS or not document:
             return _("Telegram payment links pay customer invoices and sale orders only.")
         if document._name == 'account.move' and (document.move_type != 'out_invoice' or document.state != 'posted'):
             return _("%s is not a posted customer invoice.", document.display_name)

@@ -3,29 +3,12 @@
 # Prepare and Complete (each on distinct transactions of shop orders) beside /web/health through
 # wrk, their queries and time per call from the request log, identical Completes fired at once,
 # and the fifteen Click acceptance scenarios played by an independent client over HTTP.
-#   PAYMENT_CLICK_BENCH_DB        scratch database (payment_click_bench), dropped and rebuilt
-#   PAYMENT_CLICK_BENCH_PORT      its HTTP port (8269; the websocket port is 1000 above)
-#   PAYMENT_CLICK_BENCH_TEMPLATE  a database with payment_click and website_sale to copy and update,
-#                                 instead of installing them
+#   PAYMENT_CLICK_BENCH_DB, _PORT, _TEMPLATE: see tools/bench_db.sh
 # Arguments go to bench.py (--count N: distinct transactions per call, 1200).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-db=${PAYMENT_CLICK_BENCH_DB:-payment_click_bench}
-source "$here/odoo_db.sh"
-port=${PAYMENT_CLICK_BENCH_PORT:-8269}
-template=${PAYMENT_CLICK_BENCH_TEMPLATE:-}
 count=1200
 for ((i = 1; i <= $#; i++)); do [ "${!i}" = --count ] && { j=$((i + 1)); count=${!j}; }; done
-dropdb --if-exists "$db"
-filestore=~/.local/share/Odoo/filestore
-rm -rf "${filestore:?}/$db"
-if [ -n "$template" ]; then
-  createdb -T "$template" "$db"
-  [ -d "$filestore/$template" ] && cp -r "$filestore/$template" "$filestore/$db"
-  "${odoo[@]}" -u payment_click --stop-after-init --log-level=warn
-else
-  "${odoo[@]}" -i payment_click,website_sale --without-demo=all --stop-after-init --log-level=warn
-fi
+source "$(dirname "$0")/bench_db.sh"
 BENCH_BASE_URL="http://127.0.0.1:$port" BENCH_TRANSACTIONS=$((count + 50)) \
   "$ODOO_PYTHON" "$ODOO_BIN" shell "${options[@]}" --log-level=warn < "$here/bench_setup.py"
 log="$PAYMENT_CLICK_HOME/bench-server.log"

@@ -4,28 +4,14 @@
 # the server answers them, then the post-processing cron books every payment while a few customers'
 # status pages poll. Prints the time to answer the Completes, the time until all are post-processed,
 # what was post-processed each minute, SQL checks, each process's peak RSS and the log's ERROR lines.
-#   PAYMENT_CLICK_BENCH_DB, PAYMENT_CLICK_BENCH_PORT, PAYMENT_CLICK_BENCH_TEMPLATE as for tools/bench.sh
+#   PAYMENT_CLICK_BENCH_DB, _PORT, _TEMPLATE: see tools/bench_db.sh
 #   PAYMENT_CLICK_BURST_ORDER_PDF=1  keep the order's PDF in sale's confirmation e-mail (wkhtmltopdf
 #                                    takes seconds an order here: it is taken off by default)
 # Usage: tools/burst.sh [--size N] [--timeout MINUTES]   (N = 10000 by default)
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-db=${PAYMENT_CLICK_BENCH_DB:-payment_click_bench}
-source "$here/odoo_db.sh"
-port=${PAYMENT_CLICK_BENCH_PORT:-8269}
-template=${PAYMENT_CLICK_BENCH_TEMPLATE:-}
 size=10000
 for ((i = 1; i <= $#; i++)); do [ "${!i}" = --size ] && { j=$((i + 1)); size=${!j}; }; done
-dropdb --if-exists "$db"
-filestore=~/.local/share/Odoo/filestore
-rm -rf "${filestore:?}/$db"
-if [ -n "$template" ]; then
-  createdb -T "$template" "$db"
-  [ -d "$filestore/$template" ] && cp -r "$filestore/$template" "$filestore/$db"
-  "${odoo[@]}" -u payment_click --stop-after-init --log-level=warn
-else
-  "${odoo[@]}" -i payment_click,website_sale --without-demo=all --stop-after-init --log-level=warn
-fi
+source "$(dirname "$0")/bench_db.sh"
 [ -n "${PAYMENT_CLICK_BURST_ORDER_PDF:-}" ] || export BENCH_NO_ORDER_PDF=1
 sessions=$(mktemp)
 start=$(date +%s)

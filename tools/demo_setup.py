@@ -157,18 +157,23 @@ payout = env['account.bank.statement.line'].create({
 draft = env['payment.click.settlement'].create({'provider_ids': provider.ids, 'statement_line_id': payout.id})
 draft.action_propose()
 
+
+def post_desk_invoice(partner_xmlid, price):
+    """Post an invoice of one Customizable Desk to a demo customer."""
+    invoice = env['account.move'].create({
+        'move_type': 'out_invoice',
+        'partner_id': env.ref(partner_xmlid).id,
+        'invoice_line_ids': [(0, 0, {'product_id': env.ref('product.product_product_4').id, 'quantity': 1,
+                                     'price_unit': price})],
+    })
+    invoice.action_post()
+    return invoice
+
+
 # CLICK Pass at the counter: a cash desk, and a posted invoice to charge with the code that the
 # emulated Click app shows.
 provider.click_pass_cashbox_code = 'KASSA-1'
-counter_invoice = env['account.move'].create({
-    'move_type': 'out_invoice',
-    'partner_id': env.ref('base.res_partner_12').id,  # Azure Interior
-    'invoice_line_ids': [(0, 0, {
-        'product_id': env.ref('product.product_product_4').id,  # Customizable Desk
-        'quantity': 1, 'price_unit': 1_500_000,
-    })],
-})
-counter_invoice.action_post()
+counter_invoice = post_desk_invoice('base.res_partner_12', 1_500_000)  # Azure Interior
 
 # Telegram: a bot in test mode (a made-up token the emulated Telegram knows), connected as Connect Telegram
 # bot would connect it, and the Telegram payment method enabled; an invoice waits for its payment link.
@@ -184,15 +189,7 @@ webhook_secret = secrets.token_urlsafe(const.TELEGRAM_SECRET_BYTES)
 bot.write({'webhook_url': provider._click_telegram_webhook_url(), 'webhook_secret': webhook_secret,
            'allowed_updates': json.dumps(list(ALLOWED_UPDATES))})
 provider.write({'click_telegram_webhook_secret': webhook_secret, 'click_telegram_bot_username': bot.username})
-telegram_invoice = env['account.move'].create({
-    'move_type': 'out_invoice',
-    'partner_id': env.ref('base.res_partner_3').id,  # Gemini Furniture
-    'invoice_line_ids': [(0, 0, {
-        'product_id': env.ref('product.product_product_4').id,  # Customizable Desk
-        'quantity': 1, 'price_unit': 750_000,
-    })],
-})
-telegram_invoice.action_post()
+telegram_invoice = post_desk_invoice('base.res_partner_3', 750_000)  # Gemini Furniture
 env.cr.commit()
 print("Click is in test mode; the company is in Tashkent and sells in so'm.")
 print(f"Invoicing > Click > Click Settlements: {draft.name} waits for validation.")

@@ -6,24 +6,19 @@ from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import format_amount
 
+from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.amounts import to_decimal
 
 _logger = logging.getLogger(__name__)
-# The documents a CLICK Pass payment can pay, and the transaction field that links them. Sale orders
-# are offered when sale is installed (see _selection_res_model).
-DOCUMENT_FIELDS = {'account.move': 'invoice_ids', 'sale.order': 'sale_order_ids'}
 MAX_OTP_LENGTH = 64
 
 
 class PaymentClickPassWizard(models.TransientModel):
     """Charge a customer at the counter: the cashier scans the QR code of the payer's Click app."""
     _name = 'payment.click.pass.wizard'
+    _inherit = 'payment.click.document.wizard'
     _description = "Charge with CLICK Pass"
 
-    res_model = fields.Selection(
-        string="Document Type", selection='_selection_res_model', required=True, default='account.move',
-    )
-    res_id = fields.Many2oneReference(string="Document", model_field='res_model', required=True)
     document_name = fields.Char(compute='_compute_document_values')
     partner_id = fields.Many2one(string="Customer", comodel_name='res.partner', compute='_compute_document_values')
     company_id = fields.Many2one(comodel_name='res.company', compute='_compute_document_values')
@@ -49,19 +44,6 @@ class PaymentClickPassWizard(models.TransientModel):
         string="CLICK Pass Code", help="Scan the QR code in the payer's Click app, or type the digits under it.",
     )
     error = fields.Text(string="Last Attempt", readonly=True)
-
-    @api.model
-    def _selection_res_model(self):
-        """The documents CLICK Pass charges: customer invoices, and sale orders when sale is installed."""
-        selection = [('account.move', _("Customer Invoice"))]
-        if 'sale.order' in self.env:
-            selection.append(('sale.order', _("Sale Order")))
-        return selection
-
-    @api.onchange('res_model')
-    def _onchange_res_model(self):
-        """A document of the former type is no document of the new one."""
-        self.res_id = False
 
     @api.depends('res_model', 'res_id')
     def _compute_document_values(self):
@@ -111,13 +93,13 @@ class PaymentClickPassWizard(models.TransientModel):
         if not (user.has_group('account.group_account_invoice')
                 or (salesman and user.has_group('sales_team.group_sale_salesman'))):
             raise AccessError(_("Charging with CLICK Pass needs the Invoicing or the Sales user right."))
-        if documents._name not in DOCUMENT_FIELDS:
+        if documents._name not in const.DOCUMENT_TRANSACTION_FIELDS:
             raise UserError(_("CLICK Pass charges customer invoices and sale orders only."))
         documents.check_access('read')
 
     def _document(self):
         self.ensure_one()
-        if self.res_model not in DOCUMENT_FIELDS or self.res_model not in self.env:
+        if self.res_model not in const.DOCUMENT_TRANSACTION_FIELDS or self.res_model not in self.env:
             return self.env['account.move']
         return self.env[self.res_model].browse(self.res_id).exists()
 
@@ -128,7 +110,7 @@ class PaymentClickPassWizard(models.TransientModel):
             'currency_id': document.currency_id.id,
             'partner_id': document.partner_id.id,
             'company_id': document.company_id.id,
-            DOCUMENT_FIELDS[document._name]: [Command.set(document.ids)],
+            const.DOCUMENT_TRANSACTION_FIELDS[document._name]: [Command.set(document.ids)],
         }
 
     def _transaction_values(self):
