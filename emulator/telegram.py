@@ -12,6 +12,8 @@ from dataclasses import dataclass
 PRE_CHECKOUT_TIMEOUT = 10
 # How often the emulator looks for the bot's answer, and waits between deliveries of an update.
 ANSWER_POLL_INTERVAL = 0.2
+# Times the emulator's thread tries a step that meets a concurrent update (the Pay request committing).
+MAX_TRIES = 5
 PRE_CHECKOUT_RETRY_DELAY = 3
 REDELIVERY_DELAY = 0.5
 MAX_DELIVERIES = 5  # of a successful_payment update the webhook does not take (Telegram tries for longer)

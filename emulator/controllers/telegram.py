@@ -7,6 +7,7 @@ from werkzeug.urls import url_join
 
 from odoo import SUPERUSER_ID, _, api, http
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import format_amount
 
 from odoo.addons.payment_click import const
@@ -149,12 +150,18 @@ class ClickTelegramEmulatorController(http.Controller):
     def _play_payment(cls, registry, invoice_id):
         """Run on the emulator's thread: ask the bot, wait at most 10 s for its answer, charge and tell it."""
         def on_invoice(method):
-            with registry.cursor() as cr:
-                invoice = api.Environment(cr, SUPERUSER_ID, {})['payment.click.emulator.telegram.invoice'].browse(
-                    invoice_id)
-                bot = invoice.bot_id
-                fault = cls._fault(bot.provider_id)
-                return getattr(invoice, method)(), (bot.webhook_url, bot.webhook_secret), fault
+            for attempt in range(telegram.MAX_TRIES):  # the Pay request may not have committed yet
+                try:
+                    with registry.cursor() as cr:
+                        env = api.Environment(cr, SUPERUSER_ID, {})
+                        invoice = env['payment.click.emulator.telegram.invoice'].browse(invoice_id)
+                        bot = invoice.bot_id
+                        fault = cls._fault(bot.provider_id)
+                        return getattr(invoice, method)(), (bot.webhook_url, bot.webhook_secret), fault
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    if attempt == telegram.MAX_TRIES - 1:
+                        raise
+                    time.sleep(telegram.ANSWER_POLL_INTERVAL)
 
         try:
             update, webhook, fault = on_invoice('_send_pre_checkout_query')

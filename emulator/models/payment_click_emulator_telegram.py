@@ -152,9 +152,11 @@ class PaymentClickEmulatorTelegramInvoice(models.Model):
         return self.search([('slug', '=', slug or ''), ('bot_id.provider_id.state', '=', 'test')], limit=1)
 
     def _lock(self):
-        """Lock the invoice's row: the payer's Pay, the bot's answer and Telegram's clock take turns."""
+        """Lock the invoice's row: the payer's Pay, the bot's answer and Telegram's clock take turns. A turn
+        taken under an older snapshot fails as a serialization failure, which its caller tries again: that is
+        no error to log."""
         self.env.cr.execute(SQL("SELECT id FROM payment_click_emulator_telegram_invoice WHERE id = %s FOR UPDATE",
-                                self.id))
+                                self.id), log_exceptions=False)
         self.invalidate_recordset()
 
     def _start_paying(self, language_code):
