@@ -14,7 +14,7 @@ class PaymentClickTelegramLinkWizard(models.TransientModel):
     link = fields.Char(string="Telegram Payment Link", readonly=True)
 
     @api.onchange('res_model')
-    def _onchange_res_model(self):
+    def _onchange_res_model(self):  # pylint: disable=missing-return  # onchanges here return nothing
         """Override to forget the link of the former document."""
         super()._onchange_res_model()
         self.link = False
