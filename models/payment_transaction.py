@@ -663,12 +663,34 @@ class PaymentTransaction(models.Model):
             self.write(click_ids)
         if effect is Effect.CONFIRM:
             self.with_context(click_confirmed=True)._set_done()
-            # Create and reconcile the payment soon, even if the customer never comes back.
-            self.env.ref('payment.cron_post_process_payment_tx')._trigger()
+            self._click_trigger_post_processing()
         elif effect is Effect.CANCEL:
             self._set_canceled(state_message=_(
                 "Click cancelled the payment (error %(code)s: %(note)s).", code=notice.error, note=error_note,
             ))
+
+    @api.model
+    def _click_trigger_post_processing(self):
+        """Have the post-processing cron book a confirmed payment soon, even if the customer never comes
+        back: one trigger for a burst of payments, not one (and its NOTIFY) each.
+
+        The cron is triggered now (its worker woken, as core does) and at the end of
+        ``const.POST_PROCESSING_TRIGGER_SPAN``; a confirmation while that second trigger is due
+        ``const.POST_PROCESSING_TRIGGER_MARGIN`` or more ahead relies on it, and creates nothing. A run
+        of the cron ends by deleting the triggers due before it began (``ir.cron._reschedule_later``):
+        a run that began before this payment was committed began before that trigger's time, and leaves
+        it to a later run, which sees the payment. At worst (a commit later than the margin, a cron
+        worker down), the cron's own interval, or the customer's status page, books it: no payment
+        waits longer than that. One relying on the later trigger is booked when the cron worker next
+        wakes: at the next confirmation that triggers it, else at its own poll (a minute).
+        """
+        cron = self.env.ref('payment.cron_post_process_payment_tx')
+        now = fields.Datetime.now()
+        if self.env['ir.cron.trigger'].sudo().search_count([
+            ('cron_id', '=', cron.id), ('call_at', '>=', now + const.POST_PROCESSING_TRIGGER_MARGIN),
+        ], limit=1):
+            return
+        cron._trigger([now, now + const.POST_PROCESSING_TRIGGER_SPAN])
 
     def _click_alert_values(self, notice):
         documents = self._click_linked_documents()
