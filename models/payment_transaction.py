@@ -434,6 +434,7 @@ class PaymentTransaction(models.Model):
         providers = self.env['payment.provider']._click_find_by_service_id(service_id)
         if not providers:
             raise ShopRejection(ShopError.BAD_REQUEST, f"no Click provider has service_id {service_id}")
+        providers.fetch(['code', 'click_secret_key', 'state'])  # what the callback reads of them, not all their fields
         signers = providers.filtered(
             lambda p: p.click_secret_key and signature_matches(fields_, p.click_secret_key)
         )
@@ -535,7 +536,9 @@ class PaymentTransaction(models.Model):
         invoices = self.invoice_ids._origin.filtered(lambda inv: inv.state == 'posted')
         if invoices:
             lefts.append(self._click_invoices_left(invoices, self._click_paid_transactions(invoices)))
-        orders = self._click_sale_orders()._origin.filtered(lambda so: so.state != 'cancel')
+        orders = self._click_sale_orders()._origin
+        orders.fetch(['state', 'amount_total', 'currency_id'])  # what is read of them, not all their fields
+        orders = orders.filtered(lambda so: so.state != 'cancel')
         if orders:
             order_invoices = self.env['account.move'].search([  # sale's invoice_ids, in one query
                 ('line_ids.sale_line_ids.order_id', 'in', orders.ids), ('state', '=', 'posted'),
