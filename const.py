@@ -45,6 +45,11 @@ POST_PROCESSING_RETRY_LIMIT = timedelta(days=4)
 # How long one run of the post-processing cron takes new Click transactions before it triggers the next
 # run: well within a cron worker's time limit (120 s by default), beside the other crons it runs.
 POST_PROCESSING_RUN_TIME = timedelta(seconds=20)
+# A confirmation triggers the post-processing cron now and once more this long after; the ones that
+# follow rely on that second trigger while it is due at least POST_PROCESSING_TRIGGER_MARGIN ahead,
+# far longer than a callback takes from its check to its commit.
+POST_PROCESSING_TRIGGER_SPAN = timedelta(seconds=5)
+POST_PROCESSING_TRIGGER_MARGIN = timedelta(seconds=2)
 
 # Click payments inside Telegram (SPEC §10.1): an invoice link a bot creates, paid in Telegram.
 TELEGRAM_PAYMENT_METHOD_CODE = 'click_telegram'

@@ -62,6 +62,11 @@ class PaymentTransaction(models.Model):
         readonly=True, copy=False,
         help="The Uzbek mobile number (998XXXXXXXXX) Click's invoice was sent to.",
     )
+    click_received_message_due = fields.Boolean(
+        readonly=True, copy=False,
+        help="Click confirmed this payment of its own word: its post-processing posts the payment's message on "
+             "the documents it pays.",
+    )
     click_is_self_test = fields.Boolean(
         string="Click Self-Test", readonly=True, copy=False,
         help="Created by the Click provider's self-test to play Click's test scenarios. It pays nothing, "
@@ -254,14 +259,39 @@ class PaymentTransaction(models.Model):
         """
         if self.provider_code != 'click':
             return super()._log_message_on_linked_documents(message)
-        user = self.env.user
-        if self.env.uid != SUPERUSER_ID and user._is_internal() and user.email:
+        if user := self._click_acting_user():
             return super(PaymentTransaction, self.with_context(
                 click_author_id=user.partner_id.id,
             ))._log_message_on_linked_documents(message)
         if not self.partner_id.email and self.env.uid != SUPERUSER_ID:
             return super(PaymentTransaction, self.with_user(SUPERUSER_ID))._log_message_on_linked_documents(message)
         return super()._log_message_on_linked_documents(message)
+
+    def _click_acting_user(self):
+        """The back-office user acting on this payment, who signs its messages; None for Click's own
+        calls, the payer's requests and the crons."""
+        user = self.env.user
+        return user if self.env.uid != SUPERUSER_ID and user._is_internal() and user.email else None
+
+    def _log_received_message(self):
+        """Override of `payment` to leave the message of a payment Click confirmed of its own word to
+        its post-processing (``_click_log_due_message``): Click's answer does not wait for the chatter.
+
+        A confirmation a back-office user asked for (Check status, a charge) is logged at once, signed
+        by them.
+        """
+        due = self.filtered(lambda tx: tx.env.context.get('click_confirmed') and not tx._click_acting_user())
+        due.click_received_message_due = True
+        super(PaymentTransaction, self - due)._log_received_message()
+
+    def _click_log_due_message(self):
+        """Post the received message a confirmation left to post-processing, once, signed as Click's
+        own calls are: by the payer, or by OdooBot for a payer without an e-mail address."""
+        for tx in self.filtered('click_received_message_due'):
+            tx.click_received_message_due = False
+            super(PaymentTransaction, tx.with_user(SUPERUSER_ID).with_context(
+                click_author_id=tx.partner_id.email and tx.partner_id.id,
+            ))._log_received_message()
 
     # === BUSINESS METHODS - CLICK'S WORD ON A PAYMENT: THE DOOR === #
     #
@@ -404,6 +434,7 @@ class PaymentTransaction(models.Model):
         providers = self.env['payment.provider']._click_find_by_service_id(service_id)
         if not providers:
             raise ShopRejection(ShopError.BAD_REQUEST, f"no Click provider has service_id {service_id}")
+        providers.fetch(['code', 'click_secret_key', 'state'])  # what the callback reads of them, not all their fields
         signers = providers.filtered(
             lambda p: p.click_secret_key and signature_matches(fields_, p.click_secret_key)
         )
@@ -505,7 +536,9 @@ class PaymentTransaction(models.Model):
         invoices = self.invoice_ids._origin.filtered(lambda inv: inv.state == 'posted')
         if invoices:
             lefts.append(self._click_invoices_left(invoices, self._click_paid_transactions(invoices)))
-        orders = self._click_sale_orders()._origin.filtered(lambda so: so.state != 'cancel')
+        orders = self._click_sale_orders()._origin
+        orders.fetch(['state', 'amount_total', 'currency_id'])  # what is read of them, not all their fields
+        orders = orders.filtered(lambda so: so.state != 'cancel')
         if orders:
             order_invoices = self.env['account.move'].search([  # sale's invoice_ids, in one query
                 ('line_ids.sale_line_ids.order_id', 'in', orders.ids), ('state', '=', 'posted'),
@@ -632,13 +665,35 @@ class PaymentTransaction(models.Model):
         if any(self[name] != value for name, value in click_ids.items()):
             self.write(click_ids)
         if effect is Effect.CONFIRM:
-            self._set_done()
-            # Create and reconcile the payment soon, even if the customer never comes back.
-            self.env.ref('payment.cron_post_process_payment_tx')._trigger()
+            self.with_context(click_confirmed=True)._set_done()
+            self._click_trigger_post_processing()
         elif effect is Effect.CANCEL:
             self._set_canceled(state_message=_(
                 "Click cancelled the payment (error %(code)s: %(note)s).", code=notice.error, note=error_note,
             ))
+
+    @api.model
+    def _click_trigger_post_processing(self):
+        """Have the post-processing cron book a confirmed payment soon, even if the customer never comes
+        back: one trigger for a burst of payments, not one (and its NOTIFY) each.
+
+        The cron is triggered now (its worker woken, as core does) and at the end of
+        ``const.POST_PROCESSING_TRIGGER_SPAN``; a confirmation while that second trigger is due
+        ``const.POST_PROCESSING_TRIGGER_MARGIN`` or more ahead relies on it, and creates nothing. A run
+        of the cron ends by deleting the triggers due before it began (``ir.cron._reschedule_later``):
+        a run that began before this payment was committed began before that trigger's time, and leaves
+        it to a later run, which sees the payment. At worst (a commit later than the margin, a cron
+        worker down), the cron's own interval, or the customer's status page, books it: no payment
+        waits longer than that. One relying on the later trigger is booked when the cron worker next
+        wakes: at the next confirmation that triggers it, else at its own poll (a minute).
+        """
+        cron = self.env.ref('payment.cron_post_process_payment_tx')
+        now = fields.Datetime.now()
+        if self.env['ir.cron.trigger'].sudo().search_count([
+            ('cron_id', '=', cron.id), ('call_at', '>=', now + const.POST_PROCESSING_TRIGGER_MARGIN),
+        ], limit=1):
+            return
+        cron._trigger([now, now + const.POST_PROCESSING_TRIGGER_SPAN])
 
     def _click_alert_values(self, notice):
         documents = self._click_linked_documents()
@@ -979,6 +1034,8 @@ class PaymentTransaction(models.Model):
 
     def _click_claim_post_processing(self, wait=True):
         """Lock this transaction until commit for its post-processing: whether this worker is to do it.
+        When it is, the received message its confirmation left is posted first, before sale confirms
+        the order or invoices it, as it was when the confirmation posted it.
 
         Not when it is post-processed already. Another worker post-processing it is waited for
         (``wait``), else left to it. When another worker changed it since this database transaction
@@ -998,7 +1055,10 @@ class PaymentTransaction(models.Model):
                 raise
             return False
         self.invalidate_recordset()  # what the lock holder committed, not what was read before
-        return bool(row) and not row[0]
+        if not row or row[0]:
+            return False
+        self._click_log_due_message()
+        return True
 
     def _post_process(self):
         """Override of `payment` to book nothing for self-test payments: no payment, no entry, no message.
@@ -1006,6 +1066,7 @@ class PaymentTransaction(models.Model):
         Once the others are booked, their fiscal receipts are queued (payment_transaction_fiscal.py),
         and a Click payment left unmatched with its invoice gets the accountant a to-do.
         """
+        self._click_log_due_message()  # for a caller that did not claim the transaction
         self_tests = self.filtered('click_is_self_test')
         self_tests.is_post_processed = True
         result = super(PaymentTransaction, self - self_tests)._post_process()

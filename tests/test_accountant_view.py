@@ -67,9 +67,26 @@ class TestAccountantView(AccountPaymentCommon, ClickInvoiceCommon):
 
         self._click_app(tx, 'pay')  # Click's own call: signed by the payer, as before
         self.assertEqual(tx.state, 'done')
-        received = invoice.message_ids.filtered(lambda message: tx.reference in (message.body or '')) - sent
+        tx._post_process()  # which posts the message Click's confirmation left to it
+        received = self._messages(invoice, tx.reference) & self._messages(invoice, 'has been confirmed')
         self.assertTrue(received)
         self.assertEqual(received.author_id, self.partner_a)
+
+    @MUTE
+    def test_the_message_of_a_complete_comes_with_the_post_processing_once(self):
+        invoice = self._invoice()
+        tx = self._create_click_tx(reference='INV-LATER', amount=15000.0, invoice_ids=[invoice.id])
+        self.assertTrue(tx.partner_id.email)
+        self._prepare_and_complete(tx)
+        self.assertEqual(tx.state, 'done')
+        self.assertFalse(self._messages(invoice, 'has been confirmed'), "Click's answer does not wait for the chatter")
+        self.assertTrue(tx._click_claim_post_processing())  # the cron's or the status page's claim posts it
+        received = self._messages(invoice, 'has been confirmed')
+        self.assertEqual(len(received), 1)
+        self.assertEqual(received.author_id, tx.partner_id, "signed by the payer, as Click's calls are")
+        tx._post_process()
+        self.assertEqual(len(self._messages(invoice, 'has been confirmed')), 1, "posted once")
+        self.assertTrue(tx.payment_id)
 
     @MUTE
     def test_a_payer_without_an_address_leaves_the_accountant_as_author(self):

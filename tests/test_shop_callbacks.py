@@ -1,10 +1,13 @@
 """Click's Prepare and Complete calls, sent over HTTP to the real routes."""
 import json
 import logging
+from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
+from odoo.addons.payment_click import const
 from odoo.addons.payment_click.click_api.shop_client import BAD_SIGN, run_scenarios
 from odoo.addons.payment_click.click_api.shop import ShopError
 from odoo.addons.payment_click.controllers.main import ClickController
@@ -129,6 +132,33 @@ class TestShopCallbacks(ClickCommon):
             self.env['ir.cron.trigger'],
             "the payment is created by the cron even if the customer never comes back",
         )
+
+    @MUTE
+    def test_a_burst_of_completes_shares_its_triggers(self):
+        cron = self.env.ref('payment.cron_post_process_payment_tx')
+
+        def triggers():
+            return self.env['ir.cron.trigger'].search([('cron_id', '=', cron.id)])
+
+        before = triggers()
+        self._prepare_and_complete(self.tx)
+        first = triggers() - before
+        now = fields.Datetime.now()
+        later = first.filtered(lambda trigger: trigger.call_at > now + const.POST_PROCESSING_TRIGGER_MARGIN)
+        self.assertEqual(len(first), 2, "now, and at the end of the span")
+        self.assertEqual(len(later), 1)
+
+        second = self._create_click_tx(reference='S00044')
+        self.assertAnswer(self._prepare_and_complete(second)[1], ShopError.SUCCESS)
+        self.assertEqual(triggers() - before, first, "the next payment relies on the later trigger")
+        # A run of the cron that began before the second payment was committed ends as
+        # ir.cron._reschedule_later does: it deletes the triggers due before it began.
+        self.env.cr.execute(SQL("DELETE FROM ir_cron_trigger WHERE cron_id = %s AND call_at < %s", cron.id, now))
+        self.assertTrue(later.exists(), "the trigger the second payment relies on is left to a later run")
+
+        later.call_at = now + const.POST_PROCESSING_TRIGGER_MARGIN - timedelta(seconds=1)  # the span ends
+        self._prepare_and_complete(self._create_click_tx(reference='S00045'))
+        self.assertEqual(len(triggers() - before - first), 2, "a new span: triggered again")
 
     def test_the_secret_never_reaches_the_logs(self):
         # logging.INFO, not 'INFO': Odoo gives that name to its RUNBOT level.
