@@ -53,6 +53,7 @@ class TestProcessingFlows(AccountPaymentCommon, ClickCommon):
             if status['state'] in ('done', 'cancel'):
                 break
             time.sleep(0.2)
+        self._wait_for_click()  # the status page may turn before Click's Complete has been answered
         return self._get_tx(processing_values['reference']), status
 
     def test_paying_an_invoice_through_click_leaves_a_posted_reconciled_payment(self):
