@@ -273,7 +273,7 @@ class PaymentTransaction(models.Model):
         user = self.env.user
         return user if self.env.uid != SUPERUSER_ID and user._is_internal() and user.email else None
 
-    def _log_received_message(self):
+    def _log_received_message(self):  # pylint: disable=missing-return  # core's returns nothing
         """Override of `payment` to leave the message of a payment Click confirmed of its own word to
         its post-processing (``_click_log_due_message``): Click's answer does not wait for the chatter.
 
@@ -284,7 +284,7 @@ class PaymentTransaction(models.Model):
         due.click_received_message_due = True
         super(PaymentTransaction, self - due)._log_received_message()
 
-    def _click_log_due_message(self):
+    def _click_log_due_message(self):  # pylint: disable=missing-return  # posts; returns nothing
         """Post the received message a confirmation left to post-processing, once, signed as Click's
         own calls are: by the payer, or by OdooBot for a payer without an e-mail address."""
         for tx in self.filtered('click_received_message_due'):
