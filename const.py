@@ -79,6 +79,18 @@ THROTTLE_KINDS = [
 # field that links them; sale orders only when sale is installed.
 DOCUMENT_TRANSACTION_FIELDS = {'account.move': 'invoice_ids', 'sale.order': 'sale_order_ids'}
 
+# What deciding Click's word reads of a transaction and of its documents, fetched at once after the
+# row lock: not all their fields, which Odoo would otherwise read at the first one.
+DECISION_FIELDS = {
+    'payment.transaction': [
+        'reference', 'state', 'operation', 'amount', 'currency_id', 'company_id', 'partner_id', 'provider_id',
+        'provider_reference', 'click_trans_id', 'click_is_self_test', 'invoice_ids', 'sale_order_ids',
+        'source_transaction_id',  # core's _set_done reads it
+    ],
+    'account.move': ['state', 'move_type', 'amount_total', 'amount_residual', 'currency_id'],
+    'sale.order': ['state', 'amount_total', 'currency_id'],
+}
+
 DEFAULT_PAYMENT_METHOD_CODES = {'click', 'click_app', CARD_PAYMENT_METHOD_CODE}
 
 ACCEPTED_CARDS = [  # the card brands a provider lets Click offer (its card_type parameter)

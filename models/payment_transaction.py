@@ -457,7 +457,15 @@ class PaymentTransaction(models.Model):
         tx = self.browse([row[0] for row in self.env.cr.fetchall()])
         if not tx:
             raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, "no transaction has this reference")
+        tx._click_fetch_for_decision()
         return tx
+
+    def _click_fetch_for_decision(self):
+        """Read what deciding Click's word reads of these transactions and their documents
+        (``const.DECISION_FIELDS``), a query per model and link, and not all their fields."""
+        self.fetch([name for name in const.DECISION_FIELDS[self._name] if name in self._fields])
+        self.invoice_ids.fetch(const.DECISION_FIELDS['account.move'])
+        self._click_sale_orders().fetch(const.DECISION_FIELDS['sale.order'])
 
     def _click_apply_notice(self, notice, click_ids, error_note):
         """Decide and apply Click's word on this transaction, whose row lock the caller holds.
@@ -532,19 +540,18 @@ class PaymentTransaction(models.Model):
         way. An unsaved transaction (``new``) tells what is left before a payment is made.
         """
         self.ensure_one()
-        lefts = []
         invoices = self.invoice_ids._origin.filtered(lambda inv: inv.state == 'posted')
+        orders = self._click_sale_orders()._origin.filtered(lambda so: so.state != 'cancel')
+        order_invoices = orders and self.env['account.move'].search([  # sale's invoice_ids, in one query
+            ('line_ids.sale_line_ids.order_id', 'in', orders.ids), ('state', '=', 'posted'),
+            ('move_type', 'in', ('out_invoice', 'out_refund')),
+        ])
+        others = self._click_other_transactions(self.invoice_ids._origin | order_invoices, orders)
+        lefts = []
         if invoices:
-            lefts.append(self._click_invoices_left(invoices, self._click_paid_transactions(invoices)))
-        orders = self._click_sale_orders()._origin
-        orders.fetch(['state', 'amount_total', 'currency_id'])  # what is read of them, not all their fields
-        orders = orders.filtered(lambda so: so.state != 'cancel')
+            lefts.append(self._click_invoices_left(invoices, others._click_paying(invoices)))
         if orders:
-            order_invoices = self.env['account.move'].search([  # sale's invoice_ids, in one query
-                ('line_ids.sale_line_ids.order_id', 'in', orders.ids), ('state', '=', 'posted'),
-                ('move_type', 'in', ('out_invoice', 'out_refund')),
-            ])
-            paying = self._click_paid_transactions(order_invoices, orders)
+            paying = others._click_paying(order_invoices, orders)
             total = sum(self._click_in_own_currency(order.amount_total, order) for order in orders)
             lefts.append(total - sum(self._click_in_own_currency(tx.amount, tx) for tx in paying))
             if order_invoices:
@@ -553,17 +560,28 @@ class PaymentTransaction(models.Model):
                 lefts.append(total - invoiced + self._click_invoices_left(order_invoices, paying))
         if not lefts:
             return None
-        return min(to_decimal(left) for left in lefts) - self._click_charges_under_way()[0]
+        return min(to_decimal(left) for left in lefts) - self._click_charges_under_way(others)[0]
 
-    def _click_paid_transactions(self, invoices, orders=None):
-        """The other done or authorized payments (not refunds) of ``invoices`` or ``orders``: money received."""
+    def _click_other_transactions(self, invoices, orders):
+        """The other transactions of ``invoices`` or ``orders`` that count against what is left to pay,
+        in one query: done or authorized payments (not refunds), and the Click charges under way (see
+        ``_click_charges_under_way``)."""
         documents = [('invoice_ids', 'in', invoices.ids)]
         if orders:
             documents = ['|', *documents, ('sale_order_ids', 'in', orders.ids)]
         return self.search([
-            ('id', 'not in', self._origin.ids), ('state', 'in', ('authorized', 'done')),
-            ('operation', '!=', 'refund'), *documents,
+            ('id', 'not in', self._origin.ids), ('operation', '!=', 'refund'), *documents,
+            '|', ('state', 'in', ('authorized', 'done')),
+            '&', '&', ('provider_code', '=', 'click'), ('state', 'in', ('draft', 'pending')),
+            ('click_charge_date', '>=', fields.Datetime.now() - const.CHARGE_UNDER_WAY),
         ])
+
+    def _click_paying(self, invoices, orders=None):
+        """Those of these transactions that are money received (done or authorized) for ``invoices`` or
+        ``orders``."""
+        return self.filtered(lambda tx: tx.state in ('authorized', 'done') and (
+            tx.invoice_ids & invoices or orders and tx._click_sale_orders() & orders
+        ))
 
     def _click_invoices_left(self, invoices, paid):
         """What is left on ``invoices`` once the ``paid`` transactions count in full: their residual,
@@ -605,22 +623,22 @@ class PaymentTransaction(models.Model):
                 left=format_amount(self.env, float(max(amount_left, 0)), self.currency_id), reference=self.reference,
             ))
 
-    def _click_charges_under_way(self):
+    def _click_charges_under_way(self, others=None):
         """The saved-card and CLICK Pass charges of this transaction's documents that Click has not
         finished, started within ``const.CHARGE_UNDER_WAY``: what they may still take, and them.
 
         Such a charge is committed before Click is asked; until its answer resolves it, it counts
         against what is left to pay.
+
+        :param others: the documents' other transactions (``_click_other_transactions``), if known
         """
         self.ensure_one()
-        documents = [('invoice_ids', 'in', self.invoice_ids._origin.ids)]
-        if orders := self._click_sale_orders():
-            documents = ['|', *documents, ('sale_order_ids', 'in', orders._origin.ids)]
-        txs = self.search([
-            ('id', 'not in', self._origin.ids), ('provider_code', '=', 'click'), ('state', 'in', ('draft', 'pending')),
-            ('click_charge_date', '>=', fields.Datetime.now() - const.CHARGE_UNDER_WAY),
-            *documents,
-        ])
+        invoices, orders = self.invoice_ids._origin, self._click_sale_orders()._origin
+        if others is None:
+            others = self._click_other_transactions(invoices, orders)
+        txs = others.filtered(lambda tx: tx.state in ('draft', 'pending') and (
+            tx.invoice_ids & invoices or tx._click_sale_orders() & orders
+        ))
         return sum((to_decimal(tx.amount) for tx in txs), to_decimal(0)), txs
 
     def _click_in_own_currency(self, amount, record):
@@ -687,7 +705,9 @@ class PaymentTransaction(models.Model):
         waits longer than that. One relying on the later trigger is booked when the cron worker next
         wakes: at the next confirmation that triggers it, else at its own poll (a minute).
         """
-        cron = self.env.ref('payment.cron_post_process_payment_tx')
+        cron = self.env['ir.cron'].browse(  # env.ref would also check that it exists, in a query
+            self.env['ir.model.data']._xmlid_to_res_id('payment.cron_post_process_payment_tx'),
+        )
         now = fields.Datetime.now()
         if self.env['ir.cron.trigger'].sudo().search_count([
             ('cron_id', '=', cron.id), ('call_at', '>=', now + const.POST_PROCESSING_TRIGGER_MARGIN),
