@@ -542,10 +542,10 @@ class PaymentTransaction(models.Model):
         self.ensure_one()
         invoices = self.invoice_ids._origin.filtered(lambda inv: inv.state == 'posted')
         orders = self._click_sale_orders()._origin.filtered(lambda so: so.state != 'cancel')
-        order_invoices = orders and self.env['account.move'].search([  # sale's invoice_ids, in one query
+        order_invoices = self.env['account.move'].search([  # sale's invoice_ids, in one query
             ('line_ids.sale_line_ids.order_id', 'in', orders.ids), ('state', '=', 'posted'),
             ('move_type', 'in', ('out_invoice', 'out_refund')),
-        ])
+        ]) if orders else self.env['account.move']
         others = self._click_other_transactions(self.invoice_ids._origin | order_invoices, orders)
         lefts = []
         if invoices:
