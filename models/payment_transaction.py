@@ -363,7 +363,9 @@ class PaymentTransaction(models.Model):
             fields_ = shop.collect_fields(notification_data['pairs'])
             providers = self._click_signing_providers(fields_)
             notification_data['request'] = shop.parse_request(fields_)
-            return self._click_lock_transaction(notification_data['request'].merchant_trans_id, providers)
+            return self._click_lock_transaction(
+                notification_data['request'].merchant_trans_id, providers, done_unlocked=True,
+            )
         if source not in const.CLICK_NOTIFICATION_SOURCES:
             raise ValidationError(_("Unknown source of Click's notification: %s", source))
         provider = self.env['payment.provider'].browse(notification_data['provider_id'])
@@ -443,22 +445,45 @@ class PaymentTransaction(models.Model):
         return signers
 
     @api.model
-    def _click_lock_transaction(self, reference, providers):
+    def _click_lock_transaction(self, reference, providers, done_unlocked=False):
         """Return the transaction ``reference`` of ``providers``, row-locked until commit.
 
         The lock makes simultaneous calls for one transaction take turns; under REPEATABLE READ
         the later one then fails to serialize and Odoo replays it, seeing the first one's outcome.
+
+        :param bool done_unlocked: return a done transaction another worker holds without waiting for
+            it, marked ``click_unlocked`` in its context (see ``_click_lock_to_change``): Click repeats
+            a Complete while the post-processing holds it, which may itself wait for a free worker
+            (sale's order PDF is fetched from this server)
         """
+        found = SQL(
+            "FROM payment_transaction WHERE reference = %s AND provider_id IN %s", reference, tuple(providers.ids),
+        )
         self.env.cr.execute(SQL(
-            "SELECT id FROM payment_transaction WHERE reference = %s AND provider_id IN %s "
-            "FOR NO KEY UPDATE",
-            reference, tuple(providers.ids),
+            "SELECT id %s FOR NO KEY UPDATE%s", found, SQL(" SKIP LOCKED") if done_unlocked else SQL(""),
         ), log_exceptions=False)  # a serialization failure here is expected and replayed
         tx = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if not tx and done_unlocked:  # none, or held by another worker
+            self.env.cr.execute(SQL("SELECT id, state = 'done' %s", found))
+            rows = self.env.cr.fetchall()
+            tx = self.browse([row[0] for row in rows])
+            if tx and all(done for _id, done in rows):
+                tx = tx.with_context(click_unlocked=True)
+            elif tx:
+                return self._click_lock_transaction(reference, providers)
         if not tx:
             raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, "no transaction has this reference")
         tx._click_fetch_for_decision()
         return tx
+
+    def _click_lock_to_change(self):
+        """Row-lock a transaction returned unlocked (``_click_lock_transaction``) before it is changed:
+        the wait ends with the holder's commit, which fails this request to serialize if the holder
+        changed it, and Odoo replays it."""
+        if self.env.context.get('click_unlocked'):
+            self.env.cr.execute(SQL(
+                "SELECT id FROM payment_transaction WHERE id = %s FOR NO KEY UPDATE", self.id,
+            ), log_exceptions=False)  # a serialization failure here is expected and replayed
 
     def _click_fetch_for_decision(self):
         """Read what deciding Click's word reads of these transactions and their documents
@@ -657,6 +682,7 @@ class PaymentTransaction(models.Model):
         self.ensure_one()
         if decision.effect is Effect.NONE and decision.alert is Alert.NONE:
             return
+        self._click_lock_to_change()
         try:
             with self.env.cr.savepoint():
                 if decision.effect is not Effect.NONE:

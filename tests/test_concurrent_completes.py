@@ -1,4 +1,5 @@
 """Racing requests on separate database connections, as on two Odoo workers."""
+import threading
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
@@ -67,6 +68,31 @@ class TestConcurrentCompletes(ClickCommittedCase):
             payments = env['account.payment'].search([('payment_transaction_id', '=', tx.id)])
             self.assertEqual(len(payments), 1)
             self.assertEqual(payments.amount, 15000.0)
+
+
+    def test_a_repeated_complete_does_not_wait_for_the_post_processing(self):
+        """Click repeats a Complete while the cron post-processes the payment: the repeat is answered at
+        once, not after the cron, which may itself wait for a free worker (sale's order PDF is fetched
+        from this server), held by repeats waiting for it."""
+        client = ShopClient('', '', '990001', SECRET_KEY)
+        prepare = client.build_form('0', 'RACE-1', '15000.00')
+        complete = client.build_form('1', 'RACE-1', '15000.00', merchant_prepare_id=self.tx_id,
+                                     click_trans_id=prepare['click_trans_id'],
+                                     click_paydoc_id=prepare['click_paydoc_id'])
+        for form in (prepare, complete):
+            self.assertEqual(self._handle_in_own_transaction(form, lambda: None)['error'], ShopError.SUCCESS)
+        answers = []
+        repeat = threading.Thread(target=lambda: answers.append(self._handle_in_own_transaction(complete, lambda: None)))
+        with patch.object(Registry, '_lock', DummyRLock()), self._committed_env() as env:
+            tx = env['payment.transaction'].browse(self.tx_id)
+            self.assertTrue(tx._click_claim_post_processing(wait=False), "the cron holds the payment")
+            repeat.start()
+            repeat.join(timeout=10)
+            waited = repeat.is_alive()
+            env.cr.rollback()  # the post-processing ends (and is undone: this test books nothing)
+            repeat.join()
+        self.assertFalse(waited, "the repeated Complete waited for the post-processing")
+        self.assertEqual(answers[0]['error'], ShopError.ALREADY_PAID)
 
 
 @tagged('post_install', '-at_install')
