@@ -82,7 +82,9 @@ class TestConcurrentCompletes(ClickCommittedCase):
         for form in (prepare, complete):
             self.assertEqual(self._handle_in_own_transaction(form, lambda: None)['error'], ShopError.SUCCESS)
         answers = []
-        repeat = threading.Thread(target=lambda: answers.append(self._handle_in_own_transaction(complete, lambda: None)))
+        repeat = threading.Thread(
+            target=lambda: answers.append(self._handle_in_own_transaction(complete, lambda: None)),
+        )
         with patch.object(Registry, '_lock', DummyRLock()), self._committed_env() as env:
             tx = env['payment.transaction'].browse(self.tx_id)
             self.assertTrue(tx._click_claim_post_processing(wait=False), "the cron holds the payment")
