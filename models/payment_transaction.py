@@ -464,13 +464,11 @@ class PaymentTransaction(models.Model):
         ), log_exceptions=False)  # a serialization failure here is expected and replayed
         tx = self.browse([row[0] for row in self.env.cr.fetchall()])
         if not tx and done_unlocked:  # none, or held by another worker
-            self.env.cr.execute(SQL("SELECT id, state = 'done' %s", found))
-            rows = self.env.cr.fetchall()
-            tx = self.browse([row[0] for row in rows])
-            if tx and all(done for _id, done in rows):
-                tx = tx.with_context(click_unlocked=True)
-            elif tx:
-                return self._click_lock_transaction(reference, providers)
+            self.env.cr.execute(SQL("SELECT id, state = 'done' %s", found))  # the reference is unique
+            if row := self.env.cr.fetchone():
+                if not row[1]:
+                    return self._click_lock_transaction(reference, providers)
+                tx = self.browse(row[0]).with_context(click_unlocked=True)
         if not tx:
             raise ShopRejection(ShopError.USER_DOES_NOT_EXIST, "no transaction has this reference")
         tx._click_fetch_for_decision()
@@ -571,7 +569,9 @@ class PaymentTransaction(models.Model):
             ('line_ids.sale_line_ids.order_id', 'in', orders.ids), ('state', '=', 'posted'),
             ('move_type', 'in', ('out_invoice', 'out_refund')),
         ]) if orders else self.env['account.move']
-        others = self._click_other_transactions(self.invoice_ids._origin | order_invoices, orders)
+        others = self._click_other_transactions(  # charges under way count for cancelled orders too
+            self.invoice_ids._origin | order_invoices, self._click_sale_orders()._origin,
+        )
         lefts = []
         if invoices:
             lefts.append(self._click_invoices_left(invoices, others._click_paying(invoices)))
@@ -731,15 +731,21 @@ class PaymentTransaction(models.Model):
         waits longer than that. One relying on the later trigger is booked when the cron worker next
         wakes: at the next confirmation that triggers it, else at its own poll (a minute).
         """
-        cron = self.env['ir.cron'].browse(  # env.ref would also check that it exists, in a query
-            self.env['ir.model.data']._xmlid_to_res_id('payment.cron_post_process_payment_tx'),
-        )
+        cron = self._click_post_processing_cron()
         now = fields.Datetime.now()
         if self.env['ir.cron.trigger'].sudo().search_count([
             ('cron_id', '=', cron.id), ('call_at', '>=', now + const.POST_PROCESSING_TRIGGER_MARGIN),
         ], limit=1):
             return
         cron._trigger([now, now + const.POST_PROCESSING_TRIGGER_SPAN])
+
+    @api.model
+    def _click_post_processing_cron(self):
+        """Core's post-processing cron, found through the ORM cache (``env.ref`` would also check, in a
+        query, that it exists)."""
+        return self.env['ir.cron'].browse(
+            self.env['ir.model.data']._xmlid_to_res_id('payment.cron_post_process_payment_tx'),
+        )
 
     def _click_alert_values(self, notice):
         documents = self._click_linked_documents()
@@ -1073,7 +1079,7 @@ class PaymentTransaction(models.Model):
         ends = time.monotonic() + const.POST_PROCESSING_RUN_TIME.total_seconds()
         for done, tx in enumerate(clicks):  # each Click one is claimed in turn
             if in_cron and done and time.monotonic() > ends:
-                self.env.ref('payment.cron_post_process_payment_tx')._trigger()  # a new run, a new time limit
+                self._click_post_processing_cron()._trigger()  # a new run, a new time limit
                 return
             if tx._click_claim_post_processing(wait=False):
                 super(PaymentTransaction, tx)._cron_post_process()

@@ -69,7 +69,6 @@ class TestConcurrentCompletes(ClickCommittedCase):
             self.assertEqual(len(payments), 1)
             self.assertEqual(payments.amount, 15000.0)
 
-
     def test_a_repeated_complete_does_not_wait_for_the_post_processing(self):
         """Click repeats a Complete while the cron post-processes the payment: the repeat is answered at
         once, not after the cron, which may itself wait for a free worker (sale's order PDF is fetched
